@@ -1,0 +1,41 @@
+# fraudstream: the two commands a newcomer needs are `make test` and `make demo`.
+SHELL := /bin/bash
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := librdkafka-dev libpq-dev postgresql pkg-config
+SWIFT_BUILD_FLAGS ?=
+
+.PHONY: deps build release test demo benchmarks clean
+
+## deps: install the Debian packages the build and the tests need (only what is missing).
+deps:
+	@missing=""; for pkg in $(APT_PACKAGES); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## build: debug build of the package.
+build: deps
+	swift build $(SWIFT_BUILD_FLAGS)
+
+## release: optimised build of the fraudstream executable.
+release: deps
+	swift build -c release --product fraudstream $(SWIFT_BUILD_FLAGS)
+
+## test: install what is missing, start PostgreSQL, run the whole suite, stop PostgreSQL.
+test: deps
+	swift build --build-tests $(SWIFT_BUILD_FLAGS)
+	scripts/test-services.sh swift test --skip-build $(SWIFT_BUILD_FLAGS)
+
+## demo: the whole pipeline on embedded Kafka and PostgreSQL (arrives with the worker).
+demo: release
+	@echo "make demo runs the worker pipeline end to end; it lands with the worker (issue 6)."
+	@echo "Until then, try the embedded broker: .build/release/fraudstream broker --partitions 8 --port 9092"
+	@exit 1
+
+## benchmarks: the per-stage benchmarks (ordo-one/benchmark), in their own package.
+benchmarks: deps
+	cd Benchmarks && swift package benchmark
+
+clean:
+	rm -rf .build .fraudstream

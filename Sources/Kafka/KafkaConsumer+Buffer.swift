@@ -1,0 +1,181 @@
+import DequeModule
+
+extension KafkaConsumer {
+    /// The records fetched but not yet handed to the reader, per assigned partition, and the
+    /// flow-control decisions that follow from them.
+    ///
+    /// A plain value guarded by the consumer's lock; its methods decide, the caller acts
+    /// (resumes the reader, pauses partitions in librdkafka) outside the lock.
+    struct Buffer {
+        struct Partition {
+            var records: Deque<KafkaRecord> = []
+            var bytes = 0
+            /// Paused by the reader with ``KafkaConsumer/pause(_:)``.
+            var pausedByReader = false
+            /// Paused because the buffer reached its high watermark.
+            var pausedByFlowControl = false
+            /// Whether librdkafka currently has the partition paused.
+            var pausedInClient = false
+            /// Stopped at a retention gap until the reader acknowledges it.
+            var stoppedAtGap = false
+            /// The next offset to hand over, once known.
+            var nextOffset: Int64?
+            /// The offset the partition was assigned at (a librdkafka logical offset or a real
+            /// one), used to restart it when nothing was fetched yet.
+            var assignedOffset: Int64 = 0
+        }
+
+        private(set) var partitions: [KafkaTopicPartition: Partition] = [:]
+        private var rotation: [KafkaTopicPartition] = []
+        private var cursor = 0
+        private var events: Deque<KafkaConsumerEvent> = []
+        /// Partitions to restart at an offset (after an acknowledged gap), applied by the poll
+        /// thread.
+        private var restarts: [KafkaTopicPartition: Int64] = [:]
+        let highWatermark: Int
+        let lowWatermark: Int
+        let maxBatchSize: Int
+
+        init(maxBytesPerPartition: Int, maxBatchSize: Int) {
+            highWatermark = max(1, maxBytesPerPartition)
+            lowWatermark = highWatermark / 2
+            self.maxBatchSize = maxBatchSize
+        }
+
+        var assignment: [KafkaTopicPartition] { rotation }
+
+        mutating func assign(_ assigned: [(KafkaTopicPartition, Int64)]) {
+            for (partition, offset) in assigned {
+                var state = Partition()
+                state.nextOffset = offset >= 0 ? offset : nil
+                state.assignedOffset = offset
+                partitions[partition] = state
+            }
+            rotation = partitions.keys.sorted()
+        }
+
+        /// Forgets revoked partitions, discarding their undelivered records and gap events.
+        mutating func revoke(_ revoked: [KafkaTopicPartition]) {
+            for partition in revoked {
+                partitions[partition] = nil
+                restarts[partition] = nil
+            }
+            events.removeAll { event in
+                if case .gap(let gap) = event { return partitions[gap.topicPartition] == nil }
+                return false
+            }
+            rotation = partitions.keys.sorted()
+            cursor = 0
+        }
+
+        /// Adds fetched records; records of partitions no longer assigned are dropped.
+        ///
+        /// - Returns: whether a partition crossed its high watermark (pauses need applying).
+        mutating func append(_ records: [KafkaRecord]) -> Bool {
+            var crossed = false
+            for record in records {
+                guard var state = partitions[record.topicPartition] else { continue }
+                partitions[record.topicPartition] = nil  // keep the value uniquely referenced
+                state.records.append(record)
+                state.bytes += record.approximateSize
+                if state.nextOffset == nil { state.nextOffset = record.offset }
+                if state.bytes >= highWatermark && !state.pausedByFlowControl {
+                    state.pausedByFlowControl = true
+                    crossed = true
+                }
+                partitions[record.topicPartition] = state
+            }
+            return crossed
+        }
+
+        mutating func report(_ gap: KafkaOffsetGap) {
+            guard partitions[gap.topicPartition] != nil else { return }
+            partitions[gap.topicPartition]?.stoppedAtGap = true
+            events.append(.gap(gap))
+        }
+
+        /// Clears a reported gap and schedules its partition to restart after it.
+        mutating func acknowledge(_ gap: KafkaOffsetGap) -> Bool {
+            guard partitions[gap.topicPartition]?.stoppedAtGap == true else { return false }
+            partitions[gap.topicPartition]?.stoppedAtGap = false
+            partitions[gap.topicPartition]?.nextOffset = gap.resumeOffset
+            restarts[gap.topicPartition] = gap.resumeOffset
+            return true
+        }
+
+        mutating func takeRestarts() -> [KafkaTopicPartition: Int64] {
+            defer { restarts = [:] }
+            return restarts
+        }
+
+        /// After a full re-assignment librdkafka has every partition running again.
+        mutating func forgetClientPauses() {
+            for partition in rotation { partitions[partition]?.pausedInClient = false }
+        }
+
+        mutating func setPausedByReader(_ paused: Bool, _ targets: [KafkaTopicPartition]) {
+            for partition in targets where partitions[partition] != nil {
+                partitions[partition]?.pausedByReader = paused
+            }
+        }
+
+        /// The next event for the reader: gaps first, then a batch from the next partition in
+        /// rotation that has records and is not paused by the reader.
+        ///
+        /// - Returns: the event, and whether a partition drained below its low watermark
+        ///   (resumes need applying).
+        mutating func next() -> (event: KafkaConsumerEvent, drained: Bool)? {
+            if let event = events.popFirst() { return (event, false) }
+            guard !rotation.isEmpty else { return nil }
+            for step in 0..<rotation.count {
+                let index = (cursor + step) % rotation.count
+                let partition = rotation[index]
+                guard var state = partitions[partition], !state.pausedByReader, !state.records.isEmpty else { continue }
+                partitions[partition] = nil
+                let count = min(maxBatchSize, state.records.count)
+                var batch: [KafkaRecord] = []
+                batch.reserveCapacity(count)
+                for _ in 0..<count {
+                    let record = state.records.removeFirst()
+                    state.bytes -= record.approximateSize
+                    batch.append(record)
+                }
+                state.nextOffset = batch[batch.count - 1].offset + 1
+                var drained = false
+                if state.pausedByFlowControl && state.bytes <= lowWatermark {
+                    state.pausedByFlowControl = false
+                    drained = true
+                }
+                partitions[partition] = state
+                cursor = (index + 1) % rotation.count
+                return (.records(KafkaRecordBatch(topicPartition: partition, records: batch)), drained)
+            }
+            return nil
+        }
+
+        /// Partitions whose pause state in librdkafka must change, marked as changed.
+        mutating func pendingPauseChanges() -> (pause: [KafkaTopicPartition], resume: [KafkaTopicPartition]) {
+            var pause: [KafkaTopicPartition] = []
+            var resume: [KafkaTopicPartition] = []
+            for partition in rotation {
+                guard let state = partitions[partition] else { continue }
+                let wanted = state.pausedByReader || state.pausedByFlowControl
+                guard wanted != state.pausedInClient else { continue }
+                partitions[partition]?.pausedInClient = wanted
+                if wanted { pause.append(partition) } else { resume.append(partition) }
+            }
+            return (pause, resume)
+        }
+
+        var bufferedBytes: Int { partitions.values.reduce(0) { $0 + $1.bytes } }
+    }
+}
+
+extension KafkaRecord {
+    /// Bytes this record holds, for buffer accounting.
+    var approximateSize: Int {
+        var size = 64 + value.count + (key?.count ?? 0)
+        for header in headers { size += 32 + header.key.utf8.count + (header.value?.count ?? 0) }
+        return size
+    }
+}

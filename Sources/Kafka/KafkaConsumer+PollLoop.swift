@@ -1,0 +1,255 @@
+import CRdKafka
+import Foundation
+
+extension KafkaConsumer {
+    /// Runs on the consumer's poll thread until ``close()``: fetches batches, applies pauses and
+    /// resumes, serves rebalance callbacks, then leaves the group.
+    func pollLoop() {
+        let capacity = max(configuration.maxBatchSize, 512)
+        let messages = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
+        defer { messages.deallocate() }
+        var records: [KafkaRecord] = []
+        records.reserveCapacity(capacity)
+
+        while running.isRunning {
+            applyRestarts()
+            applyPauseChanges()
+            let count = rd_kafka_consume_batch_queue(queue, 100, messages, capacity)
+            guard count > 0 else { continue }
+            records.removeAll(keepingCapacity: true)
+            for index in 0..<count {
+                guard let message = messages[index] else { continue }
+                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    records.append(RDKafkaMessage.record(from: message))
+                } else {
+                    handleError(message)
+                }
+                rd_kafka_message_destroy(message)
+            }
+            guard !records.isEmpty else { continue }
+            let resumed = state.withLock { state in
+                _ = state.buffer.append(records)
+                return takeReaderIfReady(&state)
+            }
+            if let (reader, event) = resumed { reader.resume(returning: event) }
+        }
+        shutDown()
+    }
+
+    func wakePollThread() {
+        rd_kafka_queue_yield(queue)
+    }
+
+    private func applyPauseChanges() {
+        let changes = state.withLock { $0.buffer.pendingPauseChanges() }
+        if !changes.pause.isEmpty {
+            _ = RDKafkaTopicPartitionList.with(changes.pause.map { ($0, 0) }) { rd_kafka_pause_partitions(client.handle, $0) }
+        }
+        if !changes.resume.isEmpty {
+            _ = RDKafkaTopicPartitionList.with(changes.resume.map { ($0, 0) }) { rd_kafka_resume_partitions(client.handle, $0) }
+        }
+    }
+
+    /// Restarts partitions stopped at an acknowledged gap. librdkafka stops fetching a
+    /// partition after an offset reset error and refuses to seek it, so it is assigned again.
+    private func applyRestarts() {
+        let restarts = state.withLock { $0.buffer.takeRestarts() }
+        guard !restarts.isEmpty else { return }
+        let entries = restarts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        if String(cString: rd_kafka_rebalance_protocol(client.handle)) == "COOPERATIVE" {
+            RDKafkaTopicPartitionList.with(entries) { list in
+                if let error = rd_kafka_incremental_unassign(client.handle, list) { rd_kafka_error_destroy(error) }
+                if let error = rd_kafka_incremental_assign(client.handle, list) {
+                    client.logger.error("could not restart partitions after a gap", metadata: ["error": "\(KafkaError(consuming: error, context: "assign"))"])
+                }
+            }
+            return
+        }
+        // Eager assignment: assign everything again, every other partition at its position.
+        var current: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard rd_kafka_assignment(client.handle, &current) == RD_KAFKA_RESP_ERR_NO_ERROR, let current else { return }
+        defer { rd_kafka_topic_partition_list_destroy(current) }
+        rd_kafka_position(client.handle, current)
+        let assigned = state.withLock { $0.buffer.partitions.mapValues(\.assignedOffset) }
+        let offsets = RDKafkaTopicPartitionList.entries(current).map { entry in
+            (entry.partition, restarts[entry.partition] ?? (entry.offset >= 0 ? entry.offset : assigned[entry.partition] ?? entry.offset))
+        }
+        RDKafkaTopicPartitionList.with(offsets) { list in
+            let err = rd_kafka_assign(client.handle, list)
+            if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                client.logger.error("could not restart partitions after a gap", metadata: ["error": "\(KafkaError(err, context: "assign"))"])
+            }
+        }
+        state.withLock { $0.buffer.forgetClientPauses() }
+    }
+
+    private func handleError(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {
+        let err = message.pointee.err
+        if err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET, let topic = message.pointee.rkt {
+            let partition = KafkaTopicPartition(topic: String(cString: rd_kafka_topic_name(topic)), partition: message.pointee.partition)
+            reportGap(partition, requestedOffset: message.pointee.offset)
+            return
+        }
+        if let fatal = client.fatalError() {
+            finish(with: fatal)
+            return
+        }
+        client.logger.warning("consumer error", metadata: [
+            "error": "\(KafkaError(err, context: "fetch failed"))",
+            "partition": "\(message.pointee.partition)",
+        ])
+    }
+
+    private func reportGap(_ partition: KafkaTopicPartition, requestedOffset: Int64) {
+        var low: Int64 = -1
+        var high: Int64 = -1
+        do {
+            (low, high) = try client.queryWatermarks(partition, timeout: .seconds(10))
+        } catch {
+            client.logger.error("could not read offsets after a retention gap", metadata: ["partition": "\(partition)", "error": "\(error)"])
+        }
+        let gap = KafkaOffsetGap(
+            topicPartition: partition, requestedOffset: requestedOffset,
+            earliestAvailableOffset: max(low, 0), latestAvailableOffset: max(high, 0))
+        client.logger.error("records were lost before they could be consumed", metadata: ["gap": "\(gap)"])
+        let resumed = state.withLock { state in
+            state.buffer.report(gap)
+            return takeReaderIfReady(&state)
+        }
+        if let (reader, event) = resumed { reader.resume(returning: event) }
+    }
+
+    private func finish(with failure: KafkaError?) {
+        let reader = state.withLock { state in
+            state.finished = true
+            if state.failure == nil { state.failure = failure }
+            return state.reader.take()
+        }
+        if let failure { reader?.resume(throwing: failure) } else { reader?.resume(returning: nil) }
+        if failure != nil { _ = running.stop() }
+    }
+
+    private func shutDown() {
+        // Leaving the group revokes the assignment through the rebalance callback.
+        let err = rd_kafka_consumer_close(client.handle)
+        if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+            client.logger.warning("consumer did not leave its group cleanly", metadata: ["error": "\(KafkaError(err, context: "close"))"])
+        }
+        finish(with: nil)
+        rd_kafka_queue_destroy(queue)
+        client.destroy()
+        blocking.stop()
+        let waiters = state.withLock { state in
+            state.isClosed = true
+            return state.closeWaiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Serves librdkafka's rebalance callback on the poll thread, consulting the listener
+    /// before assigning or releasing partitions.
+    func rebalance(_ err: rd_kafka_resp_err_t, _ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) {
+        let partitions = RDKafkaTopicPartitionList.entries(list).map(\.partition)
+        let cooperative = String(cString: rd_kafka_rebalance_protocol(client.handle)) == "COOPERATIVE"
+        switch err {
+        case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            assign(partitions, cooperative: cooperative)
+        case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            revoke(partitions, list: list, cooperative: cooperative)
+        default:
+            client.logger.error("rebalance failed", metadata: ["error": "\(KafkaError(err, context: "rebalance"))"])
+            revoke(state.withLock { $0.buffer.assignment }, list: list, cooperative: cooperative)
+        }
+    }
+
+    private func assign(_ partitions: [KafkaTopicPartition], cooperative: Bool) {
+        let chosen: [KafkaTopicPartition: KafkaStartOffset]
+        if let listener {
+            chosen = waitForListener { await listener.partitionsAssigned(partitions) }
+        } else {
+            chosen = [:]
+        }
+        let offsets = resolveStartOffsets(partitions, chosen: chosen)
+        state.withLock { $0.buffer.assign(offsets) }
+        RDKafkaTopicPartitionList.with(offsets) { list in
+            if cooperative {
+                if let error = rd_kafka_incremental_assign(client.handle, list) {
+                    client.logger.error("could not assign partitions", metadata: ["error": "\(KafkaError(consuming: error, context: "assign"))"])
+                }
+            } else {
+                let err = rd_kafka_assign(client.handle, list)
+                if err != RD_KAFKA_RESP_ERR_NO_ERROR {
+                    client.logger.error("could not assign partitions", metadata: ["error": "\(KafkaError(err, context: "assign"))"])
+                }
+            }
+        }
+        client.logger.info("partitions assigned", metadata: [
+            "partitions": "\(offsets.map { "\($0.0)@\(Self.describe(offset: $0.1))" }.joined(separator: " "))",
+        ])
+    }
+
+    private func revoke(_ partitions: [KafkaTopicPartition], list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, cooperative: Bool) {
+        state.withLock { $0.buffer.revoke(partitions) }
+        if let listener, !partitions.isEmpty {
+            waitForListener { await listener.partitionsRevoked(partitions) }
+        }
+        if cooperative {
+            if let error = rd_kafka_incremental_unassign(client.handle, list) {
+                client.logger.error("could not release partitions", metadata: ["error": "\(KafkaError(consuming: error, context: "unassign"))"])
+            }
+        } else {
+            rd_kafka_assign(client.handle, nil)
+        }
+        client.logger.info("partitions revoked", metadata: ["partitions": "\(partitions.map(\.description).joined(separator: " "))"])
+    }
+
+    /// Turns the listener's choices into concrete or logical librdkafka offsets.
+    private func resolveStartOffsets(
+        _ partitions: [KafkaTopicPartition], chosen: [KafkaTopicPartition: KafkaStartOffset]
+    ) -> [(KafkaTopicPartition, Int64)] {
+        let needCommitted = partitions.filter { (chosen[$0] ?? .committed) == .committed }
+        var committed: [KafkaTopicPartition: Int64] = [:]
+        if !needCommitted.isEmpty {
+            do {
+                committed = try Self.committed(client, needCommitted, timeout: .seconds(30))
+            } catch {
+                client.logger.error("could not read committed offsets; using the initial offset", metadata: ["error": "\(error)"])
+            }
+        }
+        let initial = configuration.initialOffset == .end ? Int64(RD_KAFKA_OFFSET_END) : Int64(RD_KAFKA_OFFSET_BEGINNING)
+        return partitions.sorted().map { partition in
+            switch (chosen[partition] ?? .committed).kind {
+            case .offset(let offset): (partition, offset)
+            case .beginning: (partition, Int64(RD_KAFKA_OFFSET_BEGINNING))
+            case .end: (partition, Int64(RD_KAFKA_OFFSET_END))
+            case .committed: (partition, committed[partition] ?? initial)
+            }
+        }
+    }
+
+    private static func describe(offset: Int64) -> String {
+        switch offset {
+        case Int64(RD_KAFKA_OFFSET_BEGINNING): "beginning"
+        case Int64(RD_KAFKA_OFFSET_END): "end"
+        default: String(offset)
+        }
+    }
+
+    /// Runs an async listener method and blocks the poll thread until it returns: the consumer
+    /// must not proceed with a rebalance before its owner has acted on it.
+    private func waitForListener<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let done = DispatchSemaphore(value: 0)
+        let result = ResultBox<T>()
+        Task {
+            result.value = await body()
+            done.signal()
+        }
+        done.wait()
+        return result.value!
+    }
+}
+
+/// Carries a value from a task to the thread waiting for it; the semaphore orders the accesses.
+private final class ResultBox<T>: @unchecked Sendable {
+    var value: T?
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `fraudstream` command: a real-time fraud-scoring stream processor.
+@main
+struct Fraudstream: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fraudstream",
+        abstract: "Real-time fraud scoring: Kafka in, per-account features, an in-process model, PostgreSQL out.",
+        version: FraudstreamVersion.current,
+        subcommands: [BrokerCommand.self, VersionCommand.self]
+    )
+}

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Kafka", targets: ["Kafka"]),
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "FraudCore", targets: ["FraudCore"]),
+        .library(name: "Generator", targets: ["Generator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -58,12 +59,24 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
 
+        // The transaction simulator behind `fraudstream generate`.
+        .target(
+            name: "Generator",
+            dependencies: [
+                "FraudCore",
+                "Kafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+
         .executableTarget(
             name: "fraudstream",
             dependencies: [
                 "Kafka",
                 "Postgres",
                 "FraudCore",
+                "Generator",
                 "CRdKafka",
                 "CLibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -76,6 +89,7 @@ let package = Package(
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: strictConcurrency),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudCoreTests", dependencies: ["FraudCore"], swiftSettings: strictConcurrency),
+        .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FraudCore", "Kafka"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudstreamCLITests", dependencies: ["fraudstream", "Kafka"], swiftSettings: strictConcurrency),
     ],
     swiftLanguageModes: [.v6]

@@ -34,11 +34,15 @@ let package = Package(
             providers: [.apt(["libpq-dev"])]
         ),
 
+        // Threads of their own for blocking calls, shared by the wrappers.
+        .target(name: "Threading", swiftSettings: strictConcurrency),
+
         // Swift wrappers: each owns every call into its C library.
         .target(
             name: "Kafka",
             dependencies: [
                 "CRdKafka",
+                "Threading",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -48,6 +52,7 @@ let package = Package(
             name: "Postgres",
             dependencies: [
                 "CLibPQ",
+                "Threading",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency
@@ -65,6 +70,7 @@ let package = Package(
             dependencies: [
                 "FraudCore",
                 "Kafka",
+                "Threading",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import FraudCore
+import Threading
 
 /// Drives one generation: pulls events from a source, encodes them once into a reused
 /// buffer, writes them to a sink, paces to the rate, reports progress and stops cleanly.
@@ -56,8 +57,8 @@ public struct GeneratorRun: Sendable {
         stop: GeneratorStopSignal = GeneratorStopSignal(),
         progress: @escaping (GeneratorProgress) -> Void = { _ in }
     ) async throws -> GeneratorProgress {
-        let executor = GeneratorThreadExecutor(name: "fraudstream-generate")
-        defer { executor.stop() }
+        let executor = DedicatedThread(name: "fraudstream-generate")
+        defer { executor.shutdown() }
         return try await withTaskExecutorPreference(executor) {
             var loop = Loop(run: self, progress: progress)
             do {

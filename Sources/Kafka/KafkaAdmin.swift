@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import Threading
 
 /// Creates and lists topics.
 ///
@@ -13,7 +14,7 @@ import Logging
 public final class KafkaAdmin: Sendable {
     private let client: RDKafkaClient
     private let bootstrapServers: [String]
-    private let blocking = BlockingThread(name: "kafka-admin")
+    private let blocking = DedicatedThread(name: "kafka-admin") { KafkaError.closedClient }
     private let running = RunFlag()
 
     /// Creates an admin client.
@@ -68,7 +69,7 @@ public final class KafkaAdmin: Sendable {
     /// Releases the client. Idempotent.
     public func close() {
         guard running.stop() else { return }
-        blocking.stop()
+        blocking.shutdown()
         client.destroy()
     }
 

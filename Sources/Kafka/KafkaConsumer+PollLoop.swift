@@ -1,5 +1,6 @@
 import CRdKafka
 import Foundation
+import Threading
 
 extension KafkaConsumer {
     /// Runs on the consumer's poll thread until ``close()``: fetches batches, applies pauses and
@@ -138,7 +139,7 @@ extension KafkaConsumer {
         finish(with: nil)
         rd_kafka_queue_destroy(queue)
         client.destroy()
-        blocking.stop()
+        blocking.shutdown()
         let waiters = state.withLock { state in
             state.isClosed = true
             return state.closeWaiters

@@ -2,6 +2,7 @@ import CRdKafka
 import Foundation
 import Logging
 import Synchronization
+import Threading
 
 /// A consumer-group member that hands records over in per-partition batches, lets its owner
 /// place and commit offsets, and reports records lost to retention instead of skipping them.
@@ -24,7 +25,7 @@ public final class KafkaConsumer: Sendable {
     nonisolated(unsafe) let queue: OpaquePointer
     let configuration: KafkaConsumerConfiguration
     let listener: (any KafkaRebalanceListener)?
-    let blocking = BlockingThread(name: "kafka-consumer-calls")
+    let blocking = DedicatedThread(name: "kafka-consumer-calls") { KafkaError.closedClient }
     let state: Mutex<State>
     let running = RunFlag()
 
@@ -72,7 +73,7 @@ public final class KafkaConsumer: Sendable {
         } catch {
             rd_kafka_queue_destroy(queue)
             client.destroy()
-            blocking.stop()
+            blocking.shutdown()
             throw error
         }
         rebalance.consumer = self

@@ -2,6 +2,7 @@ import CRdKafka
 import Foundation
 import Logging
 import Synchronization
+import Threading
 
 /// Writes records to Kafka topics.
 ///
@@ -25,7 +26,7 @@ public final class KafkaProducer: Sendable {
     }
 
     private let client: RDKafkaClient
-    private let blocking: BlockingThread
+    private let blocking: DedicatedThread
     private let stats = StatisticsBox()
     private let running = RunFlag()
     private let pollerDone = DispatchSemaphore(value: 0)
@@ -40,7 +41,7 @@ public final class KafkaProducer: Sendable {
         ) { callbacks in
             callbacks.onDelivery = { message in Self.deliver(message, stats: stats) }
         }
-        blocking = BlockingThread(name: "kafka-producer-flush")
+        blocking = DedicatedThread(name: "kafka-producer-flush") { KafkaError.closedClient }
         let thread = Thread { [client, running, pollerDone] in
             // Serves delivery reports and other callbacks until the producer closes.
             while running.isRunning {
@@ -110,7 +111,7 @@ public final class KafkaProducer: Sendable {
     ///   `timeout`; the client is released regardless.
     public func close(timeout: Duration = .seconds(30)) async throws {
         guard running.stop() else { return }
-        defer { blocking.stop() }
+        defer { blocking.shutdown() }
         let client = self.client
         let pollerDone = self.pollerDone
         let remaining = try await blocking.run { () -> Int32 in

@@ -1,5 +1,6 @@
 import Logging
 import Synchronization
+import Threading
 
 /// A connection to PostgreSQL, over libpq.
 ///
@@ -18,7 +19,7 @@ import Synchronization
 ///   a time; calls from several tasks are serialised, but they would interleave their statements
 ///   inside each other's transactions and COPYs. Use one connection per concurrent task.
 public final class PostgresConnection: Sendable {
-    let thread: PQThread
+    let thread: DedicatedThread
     let connection: PQConnection
     private let reconnectPolicy: PostgresConfiguration.Reconnect
     private let logger: Logger
@@ -27,7 +28,7 @@ public final class PostgresConnection: Sendable {
     /// The server, as `host:port/database user=name`: safe to log, never contains a password.
     public let target: String
 
-    private init(thread: PQThread, connection: PQConnection, configuration: PostgresConfiguration, logger: Logger, target: String) {
+    private init(thread: DedicatedThread, connection: PQConnection, configuration: PostgresConfiguration, logger: Logger, target: String) {
         self.thread = thread
         self.connection = connection
         self.reconnectPolicy = configuration.reconnect
@@ -56,7 +57,9 @@ public final class PostgresConnection: Sendable {
         _ configuration: PostgresConfiguration = PostgresConfiguration(),
         logger: Logger = Logger(label: "fraudstream.postgres")
     ) async throws -> PostgresConnection {
-        let thread = PQThread(name: "postgres-connection")
+        let thread = DedicatedThread(name: "postgres-connection") {
+            PostgresError(.connectionClosed, message: "the connection is closed")
+        }
         let connection = PQConnection(configuration: configuration, logger: logger)
         let target: String
         do {

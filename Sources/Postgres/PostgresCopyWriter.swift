@@ -1,4 +1,5 @@
 import Synchronization
+import Threading
 
 /// Streams data into a running `COPY ... FROM STDIN`; handed to the body of
 /// ``PostgresConnection/copyFrom(isolation:_:_:)``.
@@ -10,11 +11,11 @@ public struct PostgresCopyWriter: Sendable {
         let isOpen = Atomic<Bool>(true)
     }
 
-    private let thread: PQThread
+    private let thread: DedicatedThread
     private let connection: PQConnection
     private let state = State()
 
-    init(thread: PQThread, connection: PQConnection) {
+    init(thread: DedicatedThread, connection: PQConnection) {
         self.thread = thread
         self.connection = connection
     }

@@ -13,7 +13,7 @@ enum PQAttempt<Value: Sendable>: Sendable {
 
 /// Owns one libpq `PGconn`.
 ///
-/// - Important: Every method blocks and must be called on the connection's own ``PQThread``, never
+/// - Important: Every method blocks and must be called on the connection's own `DedicatedThread`, never
 ///   from two threads at once; ``PostgresConnection`` guarantees this by calling it only from jobs
 ///   on that thread. This is the reason for `@unchecked Sendable`.
 final class PQConnection: @unchecked Sendable {

@@ -6,7 +6,8 @@ extension KafkaConsumer {
     /// Runs on the consumer's poll thread until ``close()``: fetches batches, applies pauses and
     /// resumes, serves rebalance callbacks, then leaves the group.
     func pollLoop() {
-        let capacity = max(configuration.maxBatchSize, 512)
+        // One poll takes at most a batch: the buffer overshoots its high watermark by at most that.
+        let capacity = configuration.maxBatchSize
         let messages = UnsafeMutablePointer<UnsafeMutablePointer<rd_kafka_message_t>?>.allocate(capacity: capacity)
         defer { messages.deallocate() }
         var records: [KafkaRecord] = []

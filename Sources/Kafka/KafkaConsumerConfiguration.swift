@@ -18,10 +18,12 @@ public struct KafkaConsumerConfiguration: Sendable {
     /// How long a fetch waits on the broker for new records (`fetch.wait.max.ms`). Lower
     /// favours latency, higher saves requests on idle topics.
     public var fetchMaxWait: Duration = .milliseconds(10)
-    /// The most records handed over in one ``KafkaRecordBatch``.
+    /// The most records handed over in one ``KafkaRecordBatch``, and taken from librdkafka in
+    /// one poll.
     public var maxBatchSize: Int = 1024
     /// Record bytes buffered per partition before the consumer pauses fetching it; fetching
-    /// resumes when the buffer has drained to half. Together with librdkafka's own fetch queue
+    /// resumes when the buffer has drained to half. A partition's buffer can exceed this by the
+    /// records of one poll (at most ``maxBatchSize``). Together with librdkafka's own fetch queue
     /// (`queued.max.messages.kbytes`) this bounds the consumer's memory.
     public var maxBufferedBytesPerPartition: Int = 1 << 20
     /// The size of librdkafka's prefetch queue, in KiB (`queued.max.messages.kbytes`).

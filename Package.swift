@@ -76,6 +76,16 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
 
+        // Sources → partition actors → model → sinks; the database schema.
+        .target(
+            name: "FraudPipeline",
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+
         .executableTarget(
             name: "fraudstream",
             dependencies: [
@@ -83,6 +93,7 @@ let package = Package(
                 "Postgres",
                 "FraudCore",
                 "Generator",
+                "FraudPipeline",
                 "CRdKafka",
                 "CLibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -92,8 +103,16 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
 
+        // Helpers shared by the test targets: the database `make test` starts.
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport",
+            swiftSettings: strictConcurrency
+        ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: strictConcurrency),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres"], swiftSettings: strictConcurrency),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strictConcurrency),
+        .testTarget(name: "FraudPipelineTests", dependencies: ["FraudPipeline", "Postgres", "TestSupport"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudCoreTests", dependencies: ["FraudCore"], swiftSettings: strictConcurrency),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FraudCore", "Kafka"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudstreamCLITests", dependencies: ["fraudstream", "Kafka"], swiftSettings: strictConcurrency),

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 @Suite("Connection failures fail fast, name the server and hide passwords")
 struct ConnectionFailureTests {

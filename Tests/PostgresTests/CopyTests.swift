@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 private let hexDigits = (0..<16).map { String($0, radix: 16) }
 

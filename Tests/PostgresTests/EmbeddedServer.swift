@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Postgres
+import TestSupport
 
 /// Runs `body` against a fresh private server in a temporary folder, and always stops it and
 /// removes the folder afterwards.

@@ -1,5 +1,6 @@
 import Postgres
 import Testing
+import TestSupport
 
 @Suite("Server errors carry their SQLSTATE and message")
 struct ErrorTests {

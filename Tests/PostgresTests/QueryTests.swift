@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 @Suite("Parameterised queries, typed results and transactions")
 struct QueryTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Postgres
 import Testing
+import TestSupport
 
 @Suite("Reconnecting after the server restarts")
 struct ReconnectTests {

@@ -80,6 +80,8 @@ let package = Package(
         .target(
             name: "FraudPipeline",
             dependencies: [
+                "FraudCore",
+                "Kafka",
                 "Postgres",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -112,7 +114,7 @@ let package = Package(
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: strictConcurrency),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strictConcurrency),
-        .testTarget(name: "FraudPipelineTests", dependencies: ["FraudPipeline", "Postgres", "TestSupport"], swiftSettings: strictConcurrency),
+        .testTarget(name: "FraudPipelineTests", dependencies: ["FraudPipeline", "FraudCore", "Kafka", "Postgres", "TestSupport"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudCoreTests", dependencies: ["FraudCore"], swiftSettings: strictConcurrency),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FraudCore", "Kafka"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudstreamCLITests", dependencies: ["fraudstream", "Kafka"], swiftSettings: strictConcurrency),

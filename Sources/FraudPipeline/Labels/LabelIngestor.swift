@@ -1,0 +1,75 @@
+import FraudCore
+import Kafka
+import Logging
+import Postgres
+
+/// Keeps the `labels` table up to date from the labels topic.
+///
+/// Reads the topic as a consumer-group member, decodes each record with ``LabelDecoder``,
+/// writes a batch through ``LabelStore`` and only then commits the group's offsets; after a
+/// crash a batch is written again, which the latest-wins upsert makes harmless. Undecodable
+/// records go to `rejected_transactions` with their reason. Records lost to retention are
+/// logged as an error with their offsets before reading goes on.
+public struct LabelIngestor: Sendable {
+    /// Counts since the ingestor started.
+    public struct Progress: Sendable, Hashable {
+        /// Labels written.
+        public var labels = 0
+        /// Records rejected by the decoder.
+        public var rejected = 0
+        /// Records lost to retention before they were read.
+        public var lost: Int64 = 0
+
+        /// No progress yet.
+        public init() {}
+    }
+
+    let consumer: KafkaConsumer
+    let connection: PostgresConnection
+    let store: LabelStore
+    let decoder = LabelDecoder()
+    let logger: Logger
+
+    /// Creates an ingestor reading `consumer` (subscribed to the labels topic) and writing
+    /// through `connection`.
+    public init(consumer: KafkaConsumer, connection: PostgresConnection, schema: String, logger: Logger = Logger(label: "fraudstream.labels")) {
+        self.consumer = consumer
+        self.connection = connection
+        self.store = LabelStore(schema: schema)
+        self.logger = logger
+    }
+
+    /// Runs until the consumer is closed or the task is cancelled.
+    ///
+    /// - Parameter onProgress: called after each committed batch.
+    /// - Throws: ``PostgresError`` or ``KafkaError`` when a batch cannot be written or committed.
+    public func run(onProgress: @Sendable (Progress) -> Void = { _ in }) async throws {
+        var progress = Progress()
+        for try await event in consumer.events {
+            switch event {
+            case .records(let batch):
+                var labels: [Label] = []
+                var rejects: [RejectedMessage] = []
+                labels.reserveCapacity(batch.records.count)
+                for record in batch.records {
+                    do throws(WireDecodingError) {
+                        labels.append(try decoder.decode(record.value))
+                    } catch {
+                        rejects.append(RejectedMessage(
+                            topic: record.topicPartition.topic, partition: record.topicPartition.partition,
+                            offset: record.offset, error: error, payload: record.value))
+                    }
+                }
+                try await store.write(labels, rejects: rejects, on: connection)
+                try await consumer.commit([batch.topicPartition: batch.nextOffset])
+                progress.labels += labels.count
+                progress.rejected += rejects.count
+                onProgress(progress)
+            case .gap(let gap):
+                progress.lost += gap.lostOffsets.map { Int64($0.count) } ?? 0
+                logger.error("labels were lost before they could be read", metadata: ["gap": "\(gap)"])
+                consumer.skipGap(gap)
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 // do not build the benchmark toolchain. Run from this folder:
 //   swift package benchmark --target CodecBenchmarks
 //   swift package benchmark --target GeneratorBenchmarks
+//   swift package benchmark --target FeatureBenchmarks
 import PackageDescription
 
 let package = Package(
@@ -32,6 +33,15 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/GeneratorBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "FeatureBenchmarks",
+            dependencies: [
+                .product(name: "FraudCore", package: "fraudstream"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/FeatureBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

@@ -1,0 +1,51 @@
+/// The per-account scalars of a ``FeatureEngine``: lag, activity and the closed-day totals.
+///
+/// Window versions and target sets live in the engine's flat arrays, at positions derived
+/// from the account's dense index, so an account owns no heap storage of its own.
+struct AccountCore {
+    /// The largest event time of the account's processed transactions.
+    var lastActivity: Int64 = 0
+    /// The event time of the account's previous transaction in processing order.
+    var previousTime: Int64 = 0
+    /// The amount of the account's previous transaction in processing order.
+    var previousAmount: Double = 0
+    /// Sum of the transaction counts of the days dropped from the day versions.
+    var closedDayCountSum: Double = 0
+    /// Sum, in ascending day order, of the largest amounts of the dropped days.
+    var closedDayMaxSum: Double = 0
+    /// How many days were dropped from the day versions.
+    var closedDays: UInt32 = 0
+    /// How many counterparties are remembered (most recently used first).
+    var counterpartyCount: UInt8 = 0
+    /// Whether this slot holds a live account.
+    var isResident = false
+}
+
+/// One version of an account's 1-minute window; empty when `count` is 0.
+struct MinuteVersion {
+    /// Minutes since the epoch (floor).
+    var index: Int64 = 0
+    /// Sum of the amounts, added in processing order.
+    var sum: Double = 0
+    var min: Double = 0
+    var max: Double = 0
+    var count: UInt32 = 0
+}
+
+/// One version of an account's 5-minute window; empty when `count` is 0.
+///
+/// Its distinct target hashes live in ``FeatureEngine``'s target array.
+struct FiveMinuteVersion {
+    /// Five-minute periods since the epoch (floor).
+    var index: Int32 = 0
+    /// Distinct targets held (at most `maxDistinctTargets`).
+    var count: UInt8 = 0
+}
+
+/// One version of an account's day window (UTC); empty when `count` is 0.
+struct DayVersion {
+    /// Days since the epoch (floor).
+    var index: Int32 = 0
+    var count: UInt32 = 0
+    var max: Double = 0
+}

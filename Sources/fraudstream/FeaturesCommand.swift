@@ -1,0 +1,155 @@
+import ArgumentParser
+import FraudCore
+import Foundation
+
+/// `fraudstream features`: the live feature engine run over a JSON Lines file, written as CSV.
+///
+/// The file's order is the processing order. With `--partitions N`, accounts are spread
+/// over N independent engines by a stable hash of `account_from`, as the worker spreads
+/// them over partitions; rows stay in input order.
+struct FeaturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "features",
+        abstract: "Compute the feature vector of every transaction in a JSON Lines file and write them as CSV.",
+        discussion: """
+            Examples:
+              fraudstream features --input tx.jsonl --output features.csv
+              fraudstream features --input tx.jsonl --partitions 8 > features.csv
+            Lines that are not valid transactions are reported on standard error (line number and
+            reason) and skipped. See docs/features.md for every column.
+            """
+    )
+
+    @Option(help: "JSON Lines file of transactions, one per line, in processing order.")
+    var input: String
+    @Option(help: "CSV file to write (default: standard output).")
+    var output: String?
+    @Option(help: "Spread accounts over this many independent partitions by a hash of account_from (default 1).")
+    var partitions: Int = 1
+
+    func validate() throws {
+        guard (1...4096).contains(partitions) else {
+            throw ValidationError("--partitions: expected a whole number from 1 to 4096, got \(partitions)")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw ValidationError("--input: no file at \"\(input)\"; pass the path of a JSON Lines file of transactions")
+        }
+    }
+
+    func run() throws {
+        guard let source = fopen(input, "r") else {
+            throw ValidationError("--input: cannot read \"\(input)\": \(String(cString: strerror(errno)))")
+        }
+        defer { fclose(source) }
+        guard let sink = output.map({ fopen($0, "w") }) ?? fdopen(STDOUT_FILENO, "w") else {
+            throw ValidationError(
+                "--output: cannot write \"\(output ?? "-")\": \(String(cString: strerror(errno))); "
+                    + "check that the folder exists and is writable")
+        }
+        defer { fclose(sink) }
+
+        var engines = try (0..<partitions).map { _ in try FeatureEngine() }
+        let decoder = TransactionDecoder()
+        var csv = CSVBuffer(sink: sink)
+        csv.append("id,event_time," + FeatureSchema.current.featureNames.joined(separator: ",") + "\n")
+
+        var line: UnsafeMutablePointer<CChar>?
+        var capacity = 0
+        var lineNumber = 0
+        var written = 0
+        var rejected = 0
+        defer { free(line) }
+        while true {
+            let length = getline(&line, &capacity, source)
+            guard length >= 0, let line else { break }
+            lineNumber += 1
+            var bytes = UnsafeRawBufferPointer(start: line, count: length)
+            while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") {
+                bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast())
+            }
+            if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+                continue
+            }
+            let transaction: Transaction
+            do {
+                transaction = try decoder.decode(bytes)
+            } catch {
+                rejected += 1
+                printToStandardError("features: \(input):\(lineNumber): \(error.description)")
+                continue
+            }
+            let partition = partitions == 1 ? 0 : Self.partition(of: transaction.accountFrom, count: partitions)
+            let vector = engines[partition].process(transaction)
+            csv.appendRow(id: transaction.id, time: transaction.timestamp, vector: vector)
+            written += 1
+        }
+        try csv.flush()
+        let late = engines.reduce(0) { $0 + $1.counters.lateEvents }
+        let evictions = engines.reduce(0) { $0 + $1.counters.evictions }
+        printToStandardError(
+            "features: \(written) transactions written, \(rejected) lines rejected, \(late) late, \(evictions) evictions")
+    }
+
+    /// The partition of an account: FNV-1a of its UTF-8 bytes, modulo the partition count.
+    static func partition(of account: String, count: Int) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in account.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        return Int(hash % UInt64(count))
+    }
+}
+
+/// CSV text collected in memory and written to a file in large chunks.
+private struct CSVBuffer {
+    let sink: UnsafeMutablePointer<FILE>
+    var bytes: [UInt8] = []
+    /// Whether a write came up short.
+    var failed = false
+
+    mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func appendRow(id: String, time: EventTime, vector: FeatureVector) {
+        if id.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 < 0x20 }) {
+            append("\"" + id.replacingOccurrences(of: "\"", with: "\"\"") + "\"")
+        } else {
+            append(id)
+        }
+        append(",")
+        append(time.description)
+        vector.withUnsafeBufferPointer { values in
+            for value in values {
+                bytes.append(UInt8(ascii: ","))
+                append(value.description)
+            }
+        }
+        bytes.append(UInt8(ascii: "\n"))
+        if bytes.count > 1 << 20 {
+            writeOut()
+        }
+    }
+
+    /// Writes everything collected so far.
+    ///
+    /// - Throws: When the output could not take it all (disk full, closed pipe).
+    mutating func flush() throws {
+        writeOut()
+        guard !failed, fflush(sink) == 0 else {
+            throw ValidationError("--output: writing failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private mutating func writeOut() {
+        if fwrite(bytes, 1, bytes.count, sink) != bytes.count {
+            failed = true
+        }
+        bytes.removeAll(keepingCapacity: true)
+    }
+}
+
+private func printToStandardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FraudCore
+import FraudPipeline
 import Foundation
 
 /// `fraudstream features`: the live feature engine run over a JSON Lines file, written as CSV.
@@ -38,10 +39,6 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let source = fopen(input, "r") else {
-            throw ValidationError("--input: cannot read \"\(input)\": \(String(cString: strerror(errno)))")
-        }
-        defer { fclose(source) }
         guard let sink = output.map({ fopen($0, "w") }) ?? fdopen(STDOUT_FILENO, "w") else {
             throw ValidationError(
                 "--output: cannot write \"\(output ?? "-")\": \(String(cString: strerror(errno))); "
@@ -49,59 +46,20 @@ struct FeaturesCommand: ParsableCommand {
         }
         defer { fclose(sink) }
 
-        var engines = try (0..<partitions).map { _ in try FeatureEngine() }
-        let decoder = TransactionDecoder()
         var csv = CSVBuffer(sink: sink)
         csv.append("id,event_time," + FeatureSchema.current.featureNames.joined(separator: ",") + "\n")
-
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        var lineNumber = 0
-        var written = 0
-        var rejected = 0
-        defer { free(line) }
-        while true {
-            let length = getline(&line, &capacity, source)
-            guard length >= 0, let line else { break }
-            lineNumber += 1
-            var bytes = UnsafeRawBufferPointer(start: line, count: length)
-            while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") {
-                bytes = UnsafeRawBufferPointer(rebasing: bytes.dropLast())
-            }
-            if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
-                continue
-            }
-            let transaction: Transaction
-            do {
-                transaction = try decoder.decode(bytes)
-            } catch {
-                rejected += 1
-                printToStandardError("features: \(input):\(lineNumber): \(error.description)")
-                continue
-            }
-            let partition = partitions == 1 ? 0 : Self.partition(of: transaction.accountFrom, count: partitions)
-            let vector = engines[partition].process(transaction)
+        let summary = try FeatureReplay(partitions: partitions).run(path: input) { line, error in
+            printToStandardError("features: \(input):\(line): \(error.description)")
+        } _: { transaction, vector in
             csv.appendRow(id: transaction.id, time: transaction.timestamp, vector: vector)
-            written += 1
         }
         try csv.flush()
-        let late = engines.reduce(0) { $0 + $1.counters.lateEvents }
-        let evictions = engines.reduce(0) { $0 + $1.counters.evictions }
         printToStandardError(
-            "features: \(written) transactions written, \(rejected) lines rejected, \(late) late, \(evictions) evictions")
-    }
-
-    /// The partition of an account: FNV-1a of its UTF-8 bytes, modulo the partition count.
-    static func partition(of account: String, count: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in account.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        return Int(hash % UInt64(count))
+            "features: \(summary.transactions) transactions written, \(summary.rejected) lines rejected, "
+                + "\(summary.late) late, \(summary.evictions) evictions")
     }
 }
 
-/// CSV text collected in memory and written to a file in large chunks.
 private struct CSVBuffer {
     let sink: UnsafeMutablePointer<FILE>
     var bytes: [UInt8] = []

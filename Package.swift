@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Postgres", targets: ["Postgres"]),
         .library(name: "FraudCore", targets: ["FraudCore"]),
         .library(name: "Generator", targets: ["Generator"]),
+        .library(name: "FraudModel", targets: ["FraudModel"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -64,6 +65,9 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
 
+        // Models: scoring, training, XGBoost import, evaluation. Pure Swift.
+        .target(name: "FraudModel", swiftSettings: strictConcurrency),
+
         // The transaction simulator behind `fraudstream generate`.
         .target(
             name: "Generator",
@@ -96,12 +100,14 @@ let package = Package(
                 "FraudCore",
                 "Generator",
                 "FraudPipeline",
+                "FraudModel",
                 "CRdKafka",
                 "CLibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            resources: [.copy("Resources/default-model.json")],
             swiftSettings: strictConcurrency
         ),
 
@@ -116,6 +122,7 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudPipelineTests", dependencies: ["FraudPipeline", "FraudCore", "Kafka", "Postgres", "TestSupport"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudCoreTests", dependencies: ["FraudCore"], swiftSettings: strictConcurrency),
+        .testTarget(name: "FraudModelTests", dependencies: ["FraudModel"], exclude: ["Fixtures"], swiftSettings: strictConcurrency),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FraudCore", "Kafka"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudstreamCLITests", dependencies: ["fraudstream", "Kafka"], swiftSettings: strictConcurrency),
     ],

@@ -4,6 +4,7 @@
 //   swift package benchmark --target CodecBenchmarks
 //   swift package benchmark --target GeneratorBenchmarks
 //   swift package benchmark --target FeatureBenchmarks
+//   swift package benchmark --target ModelBenchmarks
 import PackageDescription
 
 let package = Package(
@@ -42,6 +43,15 @@ let package = Package(
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/FeatureBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .executableTarget(
+            name: "ModelBenchmarks",
+            dependencies: [
+                .product(name: "FraudModel", package: "fraudstream"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ModelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
     ],

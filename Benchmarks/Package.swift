@@ -1,11 +1,20 @@
 // swift-tools-version: 6.1
 // Benchmarks live in their own package so that `swift build` and `swift test` at the root
 // do not build the benchmark toolchain. Run from this folder:
-//   swift package benchmark --target CodecBenchmarks
-//   swift package benchmark --target GeneratorBenchmarks
-//   swift package benchmark --target FeatureBenchmarks
-//   swift package benchmark --target ModelBenchmarks
+//   swift package benchmark                          # every area
+//   swift package benchmark --target CodecBenchmarks # one area
+//   swift package benchmark thresholds check         # compare with Thresholds/
 import PackageDescription
+
+/// One benchmark executable per area, using the given products of the root package.
+func benchmarks(_ name: String, using products: [String]) -> Target {
+    .executableTarget(
+        name: name,
+        dependencies: products.map { .product(name: $0, package: "fraudstream") } + [.product(name: "Benchmark", package: "benchmark")],
+        path: "Benchmarks/\(name)",
+        plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+    )
+}
 
 let package = Package(
     name: "fraudstream-benchmarks",
@@ -17,43 +26,10 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        .executableTarget(
-            name: "CodecBenchmarks",
-            dependencies: [
-                .product(name: "FraudCore", package: "fraudstream"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/CodecBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "GeneratorBenchmarks",
-            dependencies: [
-                .product(name: "FraudCore", package: "fraudstream"),
-                .product(name: "Generator", package: "fraudstream"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/GeneratorBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "FeatureBenchmarks",
-            dependencies: [
-                .product(name: "FraudCore", package: "fraudstream"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/FeatureBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
-        .executableTarget(
-            name: "ModelBenchmarks",
-            dependencies: [
-                .product(name: "FraudModel", package: "fraudstream"),
-                .product(name: "Benchmark", package: "benchmark"),
-            ],
-            path: "Benchmarks/ModelBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        ),
+        benchmarks("CodecBenchmarks", using: ["FraudCore"]),
+        benchmarks("GeneratorBenchmarks", using: ["FraudCore", "Generator"]),
+        benchmarks("FeatureBenchmarks", using: ["FraudCore"]),
+        benchmarks("ModelBenchmarks", using: ["FraudModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

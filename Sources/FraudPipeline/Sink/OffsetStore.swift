@@ -1,0 +1,138 @@
+import Postgres
+
+/// Reads and advances the committed next offsets in `stream_offsets`: PostgreSQL, not Kafka, is
+/// the source of truth for how far each partition has been written.
+///
+/// A partition's next offset is the offset of the first record whose output is not yet stored;
+/// every output below it was committed in the same database transaction that stored the offset.
+/// Offsets only ever move forwards (``advance(_:group:topic:on:)`` keeps the larger value), so a
+/// late or repeated write cannot rewind a partition.
+public struct OffsetStore: Sendable {
+    /// The PostgreSQL schema holding `stream_offsets` (already migrated).
+    public var schema: String
+
+    /// Creates a store for the tables in `schema`.
+    /// - Parameter schema: A migrated schema, such as `fraudstream`.
+    public init(schema: String) {
+        self.schema = schema
+    }
+
+    /// The committed next offset of one partition, or `nil` if nothing was ever committed for it
+    /// (start from the beginning, or from the policy's reset position).
+    /// - Parameters:
+    ///   - group: The consumer group.
+    ///   - topic: The topic.
+    ///   - partition: The partition.
+    ///   - connection: The connection to read with.
+    /// - Throws: ``PostgresError`` from the server.
+    public func nextOffset(group: String, topic: String, partition: Int32, on connection: PostgresConnection) async throws -> Int64? {
+        let rows = try await connection.query(
+            "SELECT next_offset FROM \(schema).stream_offsets WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3",
+            [.text(group), .text(topic), .int32(partition)]
+        )
+        return try rows.first.map { try $0[0, as: Int64.self] }
+    }
+
+    /// The committed next offsets of every partition of `topic` that has one.
+    /// - Parameters:
+    ///   - group: The consumer group.
+    ///   - topic: The topic.
+    ///   - connection: The connection to read with.
+    /// - Returns: The next offset per partition.
+    /// - Throws: ``PostgresError`` from the server.
+    public func nextOffsets(group: String, topic: String, on connection: PostgresConnection) async throws -> [Int32: Int64] {
+        let rows = try await connection.query(
+            "SELECT kafka_partition, next_offset FROM \(schema).stream_offsets WHERE consumer_group = $1 AND topic = $2",
+            [.text(group), .text(topic)]
+        )
+        var offsets: [Int32: Int64] = [:]
+        for row in rows {
+            offsets[try row[0, as: Int32.self]] = try row[1, as: Int64.self]
+        }
+        return offsets
+    }
+
+    /// Locks the `stream_offsets` rows of `partitions` until the caller's transaction ends, and
+    /// returns their committed next offsets.
+    ///
+    /// Rows are locked in partition order, so two writers locking overlapping partitions cannot
+    /// deadlock. A partition without a row gets one at offset 0 first: `SELECT ... FOR UPDATE`
+    /// locks nothing that does not exist, and two workers that both believe they own a new
+    /// partition must still be serialised (the second waits for the first's commit and then
+    /// sees its offset).
+    /// - Parameters:
+    ///   - partitions: The partitions to lock.
+    ///   - group: The consumer group.
+    ///   - topic: The topic.
+    ///   - connection: A connection inside a transaction.
+    /// - Returns: The next offset of every partition in `partitions` (0 for a new one).
+    /// - Throws: ``PostgresError`` from the server.
+    /// - Important: Call inside a transaction (``PostgresConnection/withTransaction(isolation:_:)``);
+    ///   outside one the lock is released at once.
+    public func lockNextOffsets(
+        of partitions: some Collection<Int32>,
+        group: String,
+        topic: String,
+        on connection: PostgresConnection
+    ) async throws -> [Int32: Int64] {
+        guard !partitions.isEmpty else { return [:] }
+        let list = Self.arrayLiteral(partitions)
+        var offsets = try await selectForUpdate(list, group: group, topic: topic, on: connection)
+        if offsets.count < partitions.count {
+            try await connection.execute(
+                """
+                INSERT INTO \(schema).stream_offsets (consumer_group, topic, kafka_partition, next_offset)
+                SELECT $1, $2, partition, 0 FROM unnest($3::integer[]) AS partition ORDER BY partition
+                ON CONFLICT (consumer_group, topic, kafka_partition) DO NOTHING
+                """,
+                [.text(group), .text(topic), .text(list)]
+            )
+            offsets = try await selectForUpdate(list, group: group, topic: topic, on: connection)
+        }
+        return offsets
+    }
+
+    /// Sets the next offsets of the given partitions, inside the caller's transaction; a
+    /// partition whose committed offset is already larger keeps it.
+    /// - Parameters:
+    ///   - nextOffsets: The new next offset per partition.
+    ///   - group: The consumer group.
+    ///   - topic: The topic.
+    ///   - connection: The connection of the transaction that writes the rows these offsets cover.
+    /// - Throws: ``PostgresError`` from the server.
+    public func advance(_ nextOffsets: [Int32: Int64], group: String, topic: String, on connection: PostgresConnection) async throws {
+        guard !nextOffsets.isEmpty else { return }
+        let ordered = nextOffsets.sorted { $0.key < $1.key }
+        try await connection.execute(
+            """
+            INSERT INTO \(schema).stream_offsets AS current (consumer_group, topic, kafka_partition, next_offset)
+            SELECT $1, $2, partition, next_offset FROM unnest($3::integer[], $4::bigint[]) AS input(partition, next_offset)
+            ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE
+            SET next_offset = GREATEST(current.next_offset, excluded.next_offset), updated_at = now()
+            """,
+            [.text(group), .text(topic), .text(Self.arrayLiteral(ordered.map(\.key))), .text(Self.arrayLiteral(ordered.map(\.value)))]
+        )
+    }
+
+    private func selectForUpdate(_ list: String, group: String, topic: String, on connection: PostgresConnection) async throws -> [Int32: Int64] {
+        let rows = try await connection.query(
+            """
+            SELECT kafka_partition, next_offset FROM \(schema).stream_offsets
+            WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = ANY($3::integer[])
+            ORDER BY kafka_partition
+            FOR UPDATE
+            """,
+            [.text(group), .text(topic), .text(list)]
+        )
+        var offsets: [Int32: Int64] = [:]
+        for row in rows {
+            offsets[try row[0, as: Int32.self]] = try row[1, as: Int64.self]
+        }
+        return offsets
+    }
+
+    /// A PostgreSQL array literal such as `{0,3,7}`.
+    private static func arrayLiteral(_ values: some Sequence<some BinaryInteger>) -> String {
+        "{" + values.map { String($0) }.joined(separator: ",") + "}"
+    }
+}

@@ -124,7 +124,11 @@ let package = Package(
         .testTarget(name: "FraudCoreTests", dependencies: ["FraudCore"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudModelTests", dependencies: ["FraudModel"], exclude: ["Fixtures"], swiftSettings: strictConcurrency),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FraudCore", "Kafka"], swiftSettings: strictConcurrency),
-        .testTarget(name: "FraudstreamCLITests", dependencies: ["fraudstream", "Kafka"], swiftSettings: strictConcurrency),
+        .testTarget(
+            name: "FraudstreamCLITests",
+            dependencies: ["fraudstream", "Kafka", "Postgres", "FraudPipeline", "FraudCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictConcurrency
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -85,6 +85,7 @@ let package = Package(
             name: "FraudPipeline",
             dependencies: [
                 "FraudCore",
+                "FraudModel",
                 "Kafka",
                 "Postgres",
                 .product(name: "Logging", package: "swift-log"),
@@ -120,7 +121,7 @@ let package = Package(
         ),
         .testTarget(name: "KafkaTests", dependencies: ["Kafka"], swiftSettings: strictConcurrency),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: strictConcurrency),
-        .testTarget(name: "FraudPipelineTests", dependencies: ["FraudPipeline", "FraudCore", "Kafka", "Postgres", "TestSupport"], swiftSettings: strictConcurrency),
+        .testTarget(name: "FraudPipelineTests", dependencies: ["FraudPipeline", "FraudCore", "FraudModel", "Kafka", "Postgres", "TestSupport"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudCoreTests", dependencies: ["FraudCore"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudModelTests", dependencies: ["FraudModel"], exclude: ["Fixtures"], swiftSettings: strictConcurrency),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FraudCore", "Kafka"], swiftSettings: strictConcurrency),

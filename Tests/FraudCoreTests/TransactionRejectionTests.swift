@@ -124,6 +124,9 @@ import Testing
             "top level null", "null", .notAnObject, byteOffset: 0,
             "expected a JSON object at the top level, found null"),
         Rejection(
+            "a word that only starts like a literal", "not json", .malformedJSON, byteOffset: 0,
+            "malformed JSON at byte offset 0: invalid literal; expected null"),
+        Rejection(
             "invalid byte in a string", Array(#"{"id":"a"#.utf8) + [0xFF] + Array(#""}"#.utf8), .invalidUTF8,
             byteOffset: 8, "invalid UTF-8 at byte offset 8; the message must be UTF-8 encoded JSON"),
         Rejection(

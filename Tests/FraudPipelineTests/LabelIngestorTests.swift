@@ -57,8 +57,8 @@ struct LabelIngestorTests {
         #expect(try fifty[0][0, as: Bool.self] == true)
         #expect(try fifty[0][1, as: String?.self] == "cash_out")
         let rejects = try await connection.query("SELECT reason_code, reason, payload FROM \(schema).rejected_transactions ORDER BY reason_code")
-        #expect(try rejects.map { try $0[0, as: String.self] } == ["invalid_utf8", "missing_field", "not_an_object"])
-        #expect(try rejects[1][1, as: String.self] == "missing field \"is_fraud\"; required fields are id, is_fraud, labeled_at")
+        #expect(try rejects.map { try $0[0, as: String.self] } == ["invalid_utf8", "malformed_json", "missing_field"])
+        #expect(try rejects[2][1, as: String.self] == "missing field \"is_fraud\"; required fields are id, is_fraud, labeled_at")
         #expect(try Set(rejects.map { try $0[2, as: [UInt8].self] }) == Set(malformed))
 
         try await connection.execute("DROP SCHEMA \(schema) CASCADE")

@@ -70,8 +70,11 @@ struct JSONScanner {
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             throw .notAnObject(found: "a number")
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            // Only a whole literal is a boolean; `fast` is malformed JSON, not a boolean.
+            _ = try readBoolean()
             throw .notAnObject(found: "a boolean")
         case UInt8(ascii: "n"):
+            try readNull()
             throw .notAnObject(found: "null")
         default:
             throw unexpected(expecting: "a JSON object")

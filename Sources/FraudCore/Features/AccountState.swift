@@ -49,3 +49,26 @@ struct DayVersion {
     var count: UInt32 = 0
     var max: Double = 0
 }
+
+/// A kept version of one tumbling window: which window it is, and whether its slot is free.
+protocol WindowVersion {
+    /// The window's index: its start divided by the window length.
+    var window: Int64 { get }
+    /// Whether the slot holds no version.
+    var isEmpty: Bool { get }
+}
+
+extension MinuteVersion: WindowVersion {
+    var window: Int64 { index }
+    var isEmpty: Bool { count == 0 }
+}
+
+extension FiveMinuteVersion: WindowVersion {
+    var window: Int64 { Int64(index) }
+    var isEmpty: Bool { count == 0 }
+}
+
+extension DayVersion: WindowVersion {
+    var window: Int64 { Int64(index) }
+    var isEmpty: Bool { count == 0 }
+}

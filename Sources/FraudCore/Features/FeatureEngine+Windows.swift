@@ -19,6 +19,23 @@ extension FeatureEngine {
         var oldest = -1
         var oldestWindow = Int64.max
 
+        /// Looks through `slots` of `versions` for `window`, remembering a free slot and the
+        /// oldest kept version on the way.
+        init<Version: WindowVersion>(_ versions: [Version], slots: Range<Int>, window: Int64) {
+            for slot in slots {
+                let version = versions[slot]
+                if version.isEmpty {
+                    if free < 0 { free = slot }
+                } else if version.window == window {
+                    found = slot
+                    return
+                } else if version.window < oldestWindow {
+                    oldestWindow = version.window
+                    oldest = slot
+                }
+            }
+        }
+
         /// The slot a new version of `window` goes to, or `nil` when the window is too old to keep.
         func slotForNewVersion(of window: Int64) -> Int? {
             if free >= 0 {
@@ -35,19 +52,7 @@ extension FeatureEngine {
         _ account: Int, time: Int64, amount: Double, mayUpdate: Bool, into out: UnsafeMutablePointer<Double>
     ) -> Bool {
         let window = Self.floorDivide(time, Self.minuteMilliseconds)
-        var search = SlotSearch()
-        for slot in account * minuteVersionCount..<(account + 1) * minuteVersionCount {
-            let version = minutes[slot]
-            if version.count == 0 {
-                if search.free < 0 { search.free = slot }
-            } else if version.index == window {
-                search.found = slot
-                break
-            } else if version.index < search.oldestWindow {
-                search.oldestWindow = version.index
-                search.oldest = slot
-            }
-        }
+        let search = SlotSearch(minutes, slots: account * minuteVersionCount..<(account + 1) * minuteVersionCount, window: window)
         var version: MinuteVersion
         var landed = false
         if search.found >= 0 {
@@ -82,19 +87,8 @@ extension FeatureEngine {
         _ account: Int, time: Int64, target: UInt64, mayUpdate: Bool, into out: UnsafeMutablePointer<Double>
     ) -> Bool {
         let window = Self.floorDivide(time, Self.fiveMinuteMilliseconds)
-        var search = SlotSearch()
-        for slot in account * fiveMinuteVersionCount..<(account + 1) * fiveMinuteVersionCount {
-            let version = fiveMinutes[slot]
-            if version.count == 0 {
-                if search.free < 0 { search.free = slot }
-            } else if Int64(version.index) == window {
-                search.found = slot
-                break
-            } else if Int64(version.index) < search.oldestWindow {
-                search.oldestWindow = Int64(version.index)
-                search.oldest = slot
-            }
-        }
+        let search = SlotSearch(
+            fiveMinutes, slots: account * fiveMinuteVersionCount..<(account + 1) * fiveMinuteVersionCount, window: window)
         var distinct = 1
         var landed = false
         if search.found >= 0 {
@@ -131,19 +125,7 @@ extension FeatureEngine {
     ) -> Bool {
         let window = Self.floorDivide(time, Self.dayMilliseconds)
         let slots = account * dayVersionCount..<(account + 1) * dayVersionCount
-        var search = SlotSearch()
-        for slot in slots {
-            let version = days[slot]
-            if version.count == 0 {
-                if search.free < 0 { search.free = slot }
-            } else if Int64(version.index) == window {
-                search.found = slot
-                break
-            } else if Int64(version.index) < search.oldestWindow {
-                search.oldestWindow = Int64(version.index)
-                search.oldest = slot
-            }
-        }
+        let search = SlotSearch(days, slots: slots, window: window)
         var version: DayVersion
         var landed = false
         if search.found >= 0 {

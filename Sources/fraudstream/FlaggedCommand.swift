@@ -1,5 +1,6 @@
 import ArgumentParser
 import FraudPipeline
+import Generator
 import Logging
 import Postgres
 
@@ -61,7 +62,7 @@ struct FlaggedCommand: AsyncParsableCommand {
     private func query() throws -> FlaggedTransactionQuery {
         var duration: Duration?
         if let since {
-            guard let parsed = Self.parseDuration(since) else {
+            guard let parsed = try? GeneratorDurationParser.parse(since, flag: "--since"), parsed > .zero else {
                 throw ValidationError("--since: expected a duration like 30s, 10m, 2h or 7d, got \"\(since)\"")
             }
             duration = parsed
@@ -91,23 +92,5 @@ struct FlaggedCommand: AsyncParsableCommand {
             throw ValidationError("--format: expected table, json or csv, got \"\(format)\"")
         }
         return format
-    }
-
-    /// Reads a positive whole number followed by `s`, `m`, `h` or `d`, such as `10m`.
-    static func parseDuration(_ text: String) -> Duration? {
-        guard let unit = text.last, let value = Int64(text.dropLast()), value > 0, text.first?.isASCII == true, text.first?.isNumber == true else {
-            return nil
-        }
-        let seconds: Int64
-        switch unit {
-        case "s": seconds = 1
-        case "m": seconds = 60
-        case "h": seconds = 3_600
-        case "d": seconds = 86_400
-        default: return nil
-        }
-        // Beyond 100 years a time limit means nothing; refusing it also rules out overflow.
-        guard value <= 36_500 * 86_400 / seconds else { return nil }
-        return .seconds(value * seconds)
     }
 }

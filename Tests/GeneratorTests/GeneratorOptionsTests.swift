@@ -27,7 +27,7 @@ struct GeneratorOptionsTests {
         #expect(message { $0.fraudRate = "1.5" } == "--fraud-rate must be between 0 and 1, got 1.5")
         #expect(message { $0.fraudRate = "lots" } == "--fraud-rate: expected a number between 0 and 1, got \"lots\"")
         #expect(message { $0.count = "-3" } == "--count: expected a positive number of transactions, got \"-3\"")
-        #expect(message { $0.duration = "soon" }?.hasPrefix("--duration: expected a duration such as 500ms, 2s, 5m or 1h") == true)
+        #expect(message { $0.duration = "soon" }?.hasPrefix("--duration: expected a duration such as 500ms, 2s, 5m, 1h or 7d") == true)
         #expect(message { $0.disorder = "2 parsecs" }?.hasPrefix("--disorder: expected a duration") == true)
         #expect(message { $0.clock = "sundial" } == "--clock: expected real or simulated, got \"sundial\"")
         #expect(message { $0.seed = "abc" }?.hasPrefix("--seed: expected a whole number") == true)
@@ -103,7 +103,7 @@ struct GeneratorOptionsTests {
         #expect(real.simulation.disorderShare == 0)
     }
 
-    @Test("durations accept ms, s, m and h")
+    @Test("durations accept ms, s, m, h and d, and refuse what would overflow")
     func durations() throws {
         #expect(try GeneratorDurationParser.parse("500ms", flag: "--x") == .milliseconds(500))
         #expect(try GeneratorDurationParser.parse("2s", flag: "--x") == .seconds(2))
@@ -112,5 +112,9 @@ struct GeneratorOptionsTests {
         #expect(try GeneratorDurationParser.parse("1h", flag: "--x") == .seconds(3600))
         #expect(throws: GeneratorOptionsError.self) { try GeneratorDurationParser.parse("60", flag: "--x") }
         #expect(throws: GeneratorOptionsError.self) { try GeneratorDurationParser.parse("s", flag: "--x") }
+        #expect(try GeneratorDurationParser.parse("7d", flag: "--x") == .seconds(7 * 86_400))
+        // Once a trap: the milliseconds did not fit an Int64.
+        #expect(throws: GeneratorOptionsError.self) { try GeneratorDurationParser.parse("99999999999999999999h", flag: "--x") }
+        #expect(throws: GeneratorOptionsError.self) { try GeneratorDurationParser.parse("36501d", flag: "--x") }
     }
 }

@@ -12,6 +12,7 @@ extension KafkaConsumer {
         defer { messages.deallocate() }
         var records: [KafkaRecord] = []
         records.reserveCapacity(capacity)
+        var topics: [OpaquePointer: String] = [:]
 
         while running.isRunning {
             applyRestarts()
@@ -22,7 +23,7 @@ extension KafkaConsumer {
             for index in 0..<count {
                 guard let message = messages[index] else { continue }
                 if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    records.append(RDKafkaMessage.record(from: message))
+                    records.append(RDKafkaMessage.record(from: message, topics: &topics))
                 } else {
                     handleError(message)
                 }

@@ -135,27 +135,34 @@ public final class KafkaProducer: Sendable {
         let error: OpaquePointer? = message.topic.withCString { topic in
             message.value.withUnsafeBytes { value in
                 withOptionalBytes(message.key) { key in
-                    var values: [rd_kafka_vu_t] = []
-                    values.reserveCapacity(8)
-                    values.append(.init(RD_KAFKA_VTYPE_TOPIC) { $0.cstr = topic })
-                    values.append(.init(RD_KAFKA_VTYPE_VALUE) { $0.mem = .init(ptr: UnsafeMutableRawPointer(mutating: value.baseAddress), size: value.count) })
-                    values.append(.init(RD_KAFKA_VTYPE_MSGFLAGS) { $0.i = RD_KAFKA_MSG_F_COPY })
-                    if let key {
-                        values.append(.init(RD_KAFKA_VTYPE_KEY) { $0.mem = .init(ptr: UnsafeMutableRawPointer(mutating: key.baseAddress), size: key.count) })
+                    // At most eight arguments, on the stack: no allocation per record.
+                    withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 8) { values in
+                        var count = 0
+                        func append(_ type: rd_kafka_vtype_t, _ set: (inout rd_kafka_vu_t.__Unnamed_union_u) -> Void) {
+                            values.initializeElement(at: count, to: rd_kafka_vu_t(type, set))
+                            count += 1
+                        }
+                        append(RD_KAFKA_VTYPE_TOPIC) { $0.cstr = topic }
+                        append(RD_KAFKA_VTYPE_VALUE) { $0.mem = .init(ptr: UnsafeMutableRawPointer(mutating: value.baseAddress), size: value.count) }
+                        append(RD_KAFKA_VTYPE_MSGFLAGS) { $0.i = RD_KAFKA_MSG_F_COPY }
+                        if let key {
+                            append(RD_KAFKA_VTYPE_KEY) { $0.mem = .init(ptr: UnsafeMutableRawPointer(mutating: key.baseAddress), size: key.count) }
+                        }
+                        if let partition = message.partition {
+                            append(RD_KAFKA_VTYPE_PARTITION) { $0.i32 = partition }
+                        }
+                        if let timestamp = message.timestampMillis {
+                            append(RD_KAFKA_VTYPE_TIMESTAMP) { $0.i64 = timestamp }
+                        }
+                        if let headers {
+                            append(RD_KAFKA_VTYPE_HEADERS) { $0.headers = headers }
+                        }
+                        if let opaque {
+                            append(RD_KAFKA_VTYPE_OPAQUE) { $0.ptr = opaque }
+                        }
+                        defer { values.baseAddress!.deinitialize(count: count) }
+                        return rd_kafka_produceva(client.handle, values.baseAddress, count)
                     }
-                    if let partition = message.partition {
-                        values.append(.init(RD_KAFKA_VTYPE_PARTITION) { $0.i32 = partition })
-                    }
-                    if let timestamp = message.timestampMillis {
-                        values.append(.init(RD_KAFKA_VTYPE_TIMESTAMP) { $0.i64 = timestamp })
-                    }
-                    if let headers {
-                        values.append(.init(RD_KAFKA_VTYPE_HEADERS) { $0.headers = headers })
-                    }
-                    if let opaque {
-                        values.append(.init(RD_KAFKA_VTYPE_OPAQUE) { $0.ptr = opaque })
-                    }
-                    return rd_kafka_produceva(client.handle, values, values.count)
                 }
             }
         }

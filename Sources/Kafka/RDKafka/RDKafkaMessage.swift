@@ -3,9 +3,18 @@ import CRdKafka
 /// Copies records out of librdkafka messages.
 enum RDKafkaMessage {
     /// Converts a successfully fetched message into a record.
-    static func record(from message: UnsafeMutablePointer<rd_kafka_message_t>) -> KafkaRecord {
+    ///
+    /// - Parameter topics: topic names by librdkafka topic handle, filled as handles are met, so
+    ///   a name is read from C once per topic rather than once per record.
+    static func record(from message: UnsafeMutablePointer<rd_kafka_message_t>, topics: inout [OpaquePointer: String]) -> KafkaRecord {
         let m = message.pointee
-        let topic = String(cString: rd_kafka_topic_name(m.rkt))
+        let topic: String
+        if let handle = m.rkt, let known = topics[handle] {
+            topic = known
+        } else {
+            topic = String(cString: rd_kafka_topic_name(m.rkt))
+            if let handle = m.rkt { topics[handle] = topic }
+        }
         let value = m.payload.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: m.len)) } ?? []
         let key = m.key.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: m.key_len)) }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE

@@ -17,8 +17,13 @@ extension KafkaConsumer {
         while running.isRunning {
             applyRestarts()
             applyPauseChanges()
-            let count = rd_kafka_consume_batch_queue(queue, 100, messages, capacity)
-            guard count > 0 else { continue }
+            // Wait for one message, then take what else is ready without waiting:
+            // rd_kafka_consume_batch_queue with a timeout waits for a full batch, which at low
+            // rates would hold every record for the whole timeout.
+            guard let first = rd_kafka_consume_queue(queue, 100) else { continue }
+            messages[0] = first
+            let more = capacity > 1 ? rd_kafka_consume_batch_queue(queue, 0, messages + 1, capacity - 1) : 0
+            let count = 1 + max(0, more)
             records.removeAll(keepingCapacity: true)
             for index in 0..<count {
                 guard let message = messages[index] else { continue }
@@ -139,8 +144,8 @@ extension KafkaConsumer {
             client.logger.warning("consumer did not leave its group cleanly", metadata: ["error": "\(KafkaError(err, context: "close"))"])
         }
         finish(with: nil)
-        rd_kafka_queue_destroy(queue)
-        client.destroy()
+        // The queue and handle stay alive until deinit: pause, resume, lag and close may still
+        // be called from other threads, and must find them valid.
         blocking.shutdown()
         let waiters = state.withLock { state in
             state.isClosed = true

@@ -71,8 +71,7 @@ public final class KafkaConsumer: Sendable {
                 }
             }
         } catch {
-            rd_kafka_queue_destroy(queue)
-            client.destroy()
+            // Every property is set, so deinit runs and destroys the queue and handle.
             blocking.shutdown()
             throw error
         }
@@ -80,6 +79,12 @@ public final class KafkaConsumer: Sendable {
         let thread = Thread { [self] in pollLoop() }
         thread.name = "kafka-consumer-poll"
         thread.start()
+    }
+
+    deinit {
+        // Only reached once the poll thread has ended (it holds the consumer), so after close.
+        rd_kafka_queue_destroy(queue)
+        client.destroy()
     }
 
     /// The records and gap reports, in the order the reader must handle them.

@@ -73,6 +73,22 @@ struct ProduceConsumeTests {
         }
     }
 
+    @Test("a closed consumer can be closed again, paused, resumed and asked for its lag")
+    func closedConsumerStaysUsable() async throws {
+        try await withEmbeddedCluster(topics: ["closing": 2]) { cluster in
+            let consumer = try KafkaConsumer(configuration: testConsumerConfiguration(cluster, group: "closing", topics: ["closing"]))
+            await consumer.close()
+            // Each of these used to reach a destroyed librdkafka queue or handle.
+            await consumer.close()
+            let partition = KafkaTopicPartition(topic: "closing", partition: 0)
+            consumer.pause([partition])
+            consumer.resume([partition])
+            #expect(consumer.lag().isEmpty)
+            var events = consumer.events.makeAsyncIterator()
+            #expect(try await events.next() == nil)
+        }
+    }
+
     @Test("a send to a partition that does not exist throws the broker's error")
     func sendToMissingPartitionFails() async throws {
         try await withEmbeddedCluster(topics: ["small": 1]) { cluster in

@@ -2,7 +2,11 @@ import Kafka
 import Logging
 
 /// Writes records to Kafka: transactions keyed by `account_from`, labels keyed by transaction
-/// id, each with its event time as the record timestamp.
+/// id.
+///
+/// The record timestamp is the produce time (Kafka's `CreateTime`), not the event time in the
+/// payload: the worker measures end-to-end latency from it, and a broker applies retention by
+/// it, so a simulated clock months in the past must not reach it.
 ///
 /// Records are queued without waiting for acknowledgement (the producer waits only while its
 /// local queue is full); failures are counted in ``deliveryErrors``.
@@ -37,16 +41,14 @@ public final class KafkaSink: GeneratorSink {
         labelsTopic = settings.labelsTopic
     }
 
-    /// Queues the transaction on the transactions topic.
+    /// Queues the transaction on the transactions topic, stamped with the produce time.
     public func writeTransaction(_ value: [UInt8], key: String, timestampMillis: Int64) async throws {
-        try await producer.sendWithoutWaiting(
-            KafkaProducerMessage(topic: topic, key: Array(key.utf8), value: value, timestampMillis: timestampMillis))
+        try await producer.sendWithoutWaiting(KafkaProducerMessage(topic: topic, key: Array(key.utf8), value: value))
     }
 
-    /// Queues the label on the labels topic.
+    /// Queues the label on the labels topic, stamped with the produce time.
     public func writeLabel(_ value: [UInt8], key: String, timestampMillis: Int64) async throws {
-        try await producer.sendWithoutWaiting(
-            KafkaProducerMessage(topic: labelsTopic, key: Array(key.utf8), value: value, timestampMillis: timestampMillis))
+        try await producer.sendWithoutWaiting(KafkaProducerMessage(topic: labelsTopic, key: Array(key.utf8), value: value))
     }
 
     /// Records the broker did not accept.

@@ -29,11 +29,10 @@ test: deps
 	swift build --build-tests $(SWIFT_BUILD_FLAGS)
 	scripts/test-services.sh swift test --skip-build --no-parallel $(SWIFT_BUILD_FLAGS)
 
-## demo: the whole pipeline on embedded Kafka and PostgreSQL (arrives with the worker).
+## demo: the whole pipeline on embedded Kafka and PostgreSQL for 60 s (DEMO_FLAGS="--duration 2m").
+DEMO_FLAGS ?=
 demo: release
-	@echo "make demo runs the worker pipeline end to end; it lands with the worker (issue 6)."
-	@echo "Until then, try the embedded broker: .build/release/fraudstream broker --partitions 8 --port 9092"
-	@exit 1
+	.build/release/fraudstream demo $(DEMO_FLAGS)
 
 ## benchmarks: the per-stage benchmarks (ordo-one/benchmark), in their own package.
 benchmarks: deps

@@ -49,9 +49,14 @@ struct EvaluateCommand: ParsableCommand {
 /// The model shipped with fraudstream, trained on generator data (docs/model.md says how).
 enum DefaultModel {
     static func load() throws -> ModelFile {
+        try ModelFile.load(url().path)
+    }
+
+    /// Where the bundled model file is.
+    static func url() throws -> URL {
         guard let url = Bundle.module.url(forResource: "default-model", withExtension: "json") else {
             throw ValidationError("the bundled default model is missing from this build; pass --model model.json")
         }
-        return try ModelFile.load(url.path)
+        return url
     }
 }

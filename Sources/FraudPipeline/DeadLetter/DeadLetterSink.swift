@@ -85,11 +85,12 @@ public struct DeadLetterSink: Sendable {
         )
     }
 
-    /// Sends every letter to the dead-letter topic, in order, and waits until the broker has
-    /// acknowledged each.
+    /// Sends every letter to the dead-letter topic and waits until the broker has acknowledged
+    /// each.
     ///
-    /// Rejects are rare, so letters are sent one after another: their order on the topic is
-    /// their order here, and the first failure stops the rest.
+    /// The letters are in flight together, so a burst of rejects costs one round of
+    /// acknowledgements; their order on the topic may differ from their order here (each names
+    /// its source partition and offset in its headers).
     /// - Parameter letters: The rejected messages with their keys.
     /// - Returns: Where each record was written, in the order of `letters`.
     /// - Throws: ``Kafka/KafkaError`` when a record is not delivered (for example one larger than
@@ -97,12 +98,18 @@ public struct DeadLetterSink: Sendable {
     ///   them again is safe, the table keeps each once.
     @discardableResult
     public func publish(_ letters: [DeadLetter]) async throws -> [KafkaDeliveryReport] {
-        var reports: [KafkaDeliveryReport] = []
-        reports.reserveCapacity(letters.count)
-        for letter in letters {
-            reports.append(try await producer.send(producerMessage(for: letter)))
+        // All in flight at once: one round of acknowledgements, not one per letter.
+        try await withThrowingTaskGroup(of: (Int, KafkaDeliveryReport).self) { group in
+            for (index, letter) in letters.enumerated() {
+                let message = producerMessage(for: letter)
+                group.addTask { (index, try await producer.send(message)) }
+            }
+            var reports = [KafkaDeliveryReport?](repeating: nil, count: letters.count)
+            for try await (index, report) in group {
+                reports[index] = report
+            }
+            return reports.map { $0! }
         }
-        return reports
     }
 
     /// Records every letter in `rejected_transactions`, inside the caller's transaction; a

@@ -7,7 +7,8 @@ import Postgres
 ///
 /// Reads the topic as a consumer-group member, decodes each record with ``LabelDecoder``,
 /// writes a batch through ``LabelStore`` and only then commits the group's offsets; after a
-/// crash a batch is written again, which the latest-wins upsert makes harmless. Undecodable
+/// crash a batch is written again, which the latest-wins upsert makes harmless. While
+/// PostgreSQL is unreachable the batch is retried with backoff (logged once), not dropped. Undecodable
 /// records go to `rejected_transactions` with their reason. Records lost to retention are
 /// logged as an error with their offsets before reading goes on.
 public struct LabelIngestor: Sendable {
@@ -29,6 +30,7 @@ public struct LabelIngestor: Sendable {
     let store: LabelStore
     let decoder = LabelDecoder()
     let logger: Logger
+    let retry: DatabaseRetry
 
     /// Creates an ingestor reading `consumer` (subscribed to the labels topic) and writing
     /// through `connection`.
@@ -37,12 +39,13 @@ public struct LabelIngestor: Sendable {
         self.connection = connection
         self.store = LabelStore(schema: schema)
         self.logger = logger
+        self.retry = DatabaseRetry(logger: logger)
     }
 
     /// Runs until the consumer is closed or the task is cancelled.
     ///
     /// - Parameter onProgress: called after each committed batch.
-    /// - Throws: ``PostgresError`` or ``KafkaError`` when a batch cannot be written or committed.
+    /// - Throws: ``PostgresError`` that retrying cannot fix, or ``KafkaError`` when the consumer fails.
     public func run(onProgress: @Sendable (Progress) -> Void = { _ in }) async throws {
         var progress = Progress()
         for try await event in consumer.events {
@@ -60,8 +63,16 @@ public struct LabelIngestor: Sendable {
                             offset: record.offset, error: error, payload: record.value))
                     }
                 }
-                try await store.write(labels, rejects: rejects, on: connection)
-                try await consumer.commit([batch.topicPartition: batch.nextOffset])
+                let (labelsToWrite, rejectsToWrite) = (labels, rejects)
+                try await retry.run("writing \(labels.count) labels") {
+                    try await store.write(labelsToWrite, rejects: rejectsToWrite, on: connection)
+                }
+                do {
+                    try await consumer.commit([batch.topicPartition: batch.nextOffset])
+                } catch {
+                    // After a rebalance or at close; the next reader writes the batch again, harmlessly.
+                    logger.debug("could not commit the labels' offset", metadata: ["error": "\(error)"])
+                }
                 progress.labels += labels.count
                 progress.rejected += rejects.count
                 onProgress(progress)

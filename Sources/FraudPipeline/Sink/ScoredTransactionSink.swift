@@ -85,6 +85,9 @@ public actor ScoredTransactionSink {
     ///     partitions without rows (records that produced no output, such as rejects).
     ///   - group: The consumer group, the key of `stream_offsets`.
     ///   - topic: The topic the rows were read from.
+    ///   - alongside: More work for the same database transaction, run after the offsets are
+    ///     advanced and before `COMMIT` (the worker records rejects and saves checkpoints
+    ///     here); it must use the connection it is given. What it throws rolls everything back.
     /// - Returns: How many rows were written, dropped as already written, or recorded as
     ///   duplicates.
     /// - Throws: ``ScoredTransactionSinkError``: `invalidBatch` before touching the database, or
@@ -95,7 +98,8 @@ public actor ScoredTransactionSink {
         _ batch: [ScoredTransaction],
         nextOffsets: [Int32: Int64],
         group: String,
-        topic: String
+        topic: String,
+        alongside: @Sendable (PostgresConnection) async throws -> Void = { _ in }
     ) async throws -> WriteSummary {
         try validate(batch, nextOffsets: nextOffsets, group: group, topic: topic)
         guard !nextOffsets.isEmpty else { return WriteSummary() }
@@ -128,6 +132,8 @@ public actor ScoredTransactionSink {
                 }
                 step = "advancing stream_offsets of partitions \(nextOffsets.keys.sorted())"
                 try await offsets.advance(nextOffsets, group: group, topic: topic, on: connection)
+                step = "writing rejects and checkpoints of the batch"
+                try await alongside(connection)
                 step = "committing"
                 return summary
             }

@@ -1,0 +1,52 @@
+import FraudCore
+import Kafka
+
+/// Publishes flagged transactions to the alerts topic, keyed by the paying account.
+///
+/// An alert is a JSON object: `{"transaction": <the transaction's wire form>, "score": 0.97,
+/// "threshold": 0.5, "model_version": "…", "partition": 3, "offset": 1234, "scored_at": <ms>}`.
+/// Delivery is at least once: alerts are published before their rows are committed, so a crash
+/// in between publishes them again on replay; consumers de-duplicate by transaction id.
+struct FraudAlertPublisher: Sendable {
+    let producer: KafkaProducer
+    let topic: String
+    let threshold: Double
+
+    /// Sends the alerts of `rows` (the flagged ones) and waits until the broker has them all.
+    func publish(_ rows: [ScoredTransaction]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for row in rows where row.flagged {
+                let message = KafkaProducerMessage(
+                    topic: topic, key: Array(row.transaction.accountFrom.utf8), value: Self.encode(row, threshold: threshold))
+                group.addTask { _ = try await producer.send(message) }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// The alert's JSON bytes.
+    static func encode(_ row: ScoredTransaction, threshold: Double) -> [UInt8] {
+        var bytes = Array("{\"transaction\":".utf8)
+        row.transaction.encode(into: &bytes)
+        bytes += ",\"score\":\(row.score),\"threshold\":\(threshold),\"model_version\":".utf8
+        appendString(row.modelVersion, to: &bytes)
+        bytes += ",\"partition\":\(row.partition),\"offset\":\(row.offset),\"scored_at\":\(row.scoredAt.millisecondsSinceEpoch)}".utf8
+        return bytes
+    }
+
+    private static func appendString(_ value: String, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
+                bytes += [UInt8(ascii: "\\"), byte]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default:
+                bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}

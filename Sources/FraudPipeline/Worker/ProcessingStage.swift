@@ -1,0 +1,134 @@
+import FraudCore
+import Kafka
+import Logging
+
+/// The worker's middle stage: takes each partition's batches in offset order, computes
+/// features and scores with the partition's ``PartitionProcessor``, and queues the results for
+/// the sink; also applies rebalances in order with the records.
+///
+/// It is the only owner of the partitions' feature state, so checkpoints are taken here, between
+/// batches, and travel to the sink with the batch they follow. When the sink falls behind,
+/// ``SinkQueue/push(_:)`` waits, this stage stops reading, and the consumer's buffers fill and
+/// pause the partitions.
+struct ProcessingStage: Sendable {
+    let queue: SinkQueue
+    let consumer: KafkaConsumer
+    let metrics: WorkerMetrics
+    let checkpointInterval: Duration
+    let logger: Logger
+
+    /// A partition being processed.
+    private struct Slot {
+        var processor: PartitionProcessor
+        /// The offset the next record must have; earlier ones are stale and dropped.
+        var expectedOffset: Int64
+        var replayUntil: Int64
+        var lastCheckpoint: ContinuousClock.Instant
+        var replaying: Bool
+    }
+
+    /// Runs until `input` ends, then finishes the queue.
+    func run(_ input: some AsyncSequence<ProcessingInput, any Error> & Sendable) async throws {
+        defer { queue.finish() }
+        var slots: [Int32: Slot] = [:]
+        for try await element in input {
+            switch element {
+            case .kafka(.records(let batch)):
+                guard var slot = slots[batch.topicPartition.partition] else { continue }
+                guard let output = await process(batch, in: &slot) else { continue }
+                slots[batch.topicPartition.partition] = slot
+                await queue.push(.batch(output))
+            case .kafka(.gap(let gap)):
+                report(gap, replayUntil: slots[gap.topicPartition.partition]?.replayUntil ?? 0)
+                slots[gap.topicPartition.partition]?.expectedOffset = gap.resumeOffset
+                consumer.skipGap(gap)
+            case .control(.assign(let partitions, let installed)):
+                for assigned in partitions {
+                    slots[assigned.processor.partition] = Slot(
+                        processor: assigned.processor, expectedOffset: assigned.startOffset,
+                        replayUntil: assigned.replayUntil, lastCheckpoint: .now,
+                        replaying: assigned.startOffset < assigned.replayUntil)
+                }
+                metrics.update { [count = slots.count] in $0.assignedPartitions = count }
+                installed.complete()
+            case .control(.revoke(let partitions, let drained)):
+                var checkpoints: [CheckpointDraft] = []
+                for partition in partitions {
+                    guard let slot = slots.removeValue(forKey: partition) else { continue }
+                    checkpoints.append(CheckpointDraft(
+                        partition: partition, snapshot: await slot.processor.snapshot(), stateOffset: slot.expectedOffset))
+                }
+                metrics.update { [count = slots.count] in $0.assignedPartitions = count }
+                if await !queue.push(.drain(DrainRequest(checkpoints: checkpoints, done: drained))) {
+                    drained.complete()
+                }
+            }
+        }
+    }
+
+    /// Logs and counts records deleted by retention. Those below the committed offset were
+    /// scored before and are only missing from the state rebuild; the others are lost.
+    private func report(_ gap: KafkaOffsetGap, replayUntil: Int64) {
+        guard let range = gap.lostOffsets else { return }
+        let lost = max(0, range.upperBound + 1 - max(range.lowerBound, replayUntil))
+        var metadata: Logger.Metadata = ["partition": "\(gap.topicPartition.partition)", "gap": "\(gap)"]
+        if lost > 0 {
+            metrics.update { $0.lostToRetention += lost }
+            metadata["lostRecords"] = "\(lost)"
+            logger.error("records were deleted by retention before this worker scored them; they are lost", metadata: metadata)
+        } else {
+            logger.warning("the start of the state rebuild was deleted by retention; features of the next transactions may differ from the first run", metadata: metadata)
+        }
+    }
+
+    /// Processes one batch of a partition, leaving out what an earlier run already wrote.
+    private func process(_ batch: KafkaRecordBatch, in slot: inout Slot) async -> SinkBatch? {
+        var batch = batch
+        if let first = batch.records.first, first.offset < slot.expectedOffset {
+            batch.records.removeAll { $0.offset < slot.expectedOffset }
+            guard !batch.records.isEmpty else { return nil }
+        }
+        if let first = batch.records.first, first.offset > slot.expectedOffset {
+            logger.warning("offsets skipped in the partition (transaction markers or compaction)", metadata: [
+                "partition": "\(batch.topicPartition.partition)", "expected": "\(slot.expectedOffset)", "got": "\(first.offset)",
+            ])
+        }
+        var processed = await slot.processor.process(batch)
+        slot.expectedOffset = processed.nextOffset
+        let replayUntil = slot.replayUntil
+        if batch.records.first!.offset < replayUntil {
+            processed.scored.removeAll { $0.offset < replayUntil }
+            processed.deadLetters.removeAll { $0.message.offset < replayUntil }
+            processed.flaggedCount = processed.scored.count { $0.flagged }
+            processed.lateCount = processed.scored.count { $0.features[.late] != 0 }
+        }
+        if slot.replaying, processed.nextOffset >= replayUntil {
+            slot.replaying = false
+            logger.info("partition caught up with its committed offset; scoring new records", metadata: [
+                "partition": "\(batch.topicPartition.partition)", "offset": "\(replayUntil)",
+            ])
+        }
+        var checkpoint: CheckpointDraft?
+        let now = ContinuousClock.now
+        if now - slot.lastCheckpoint >= checkpointInterval {
+            slot.lastCheckpoint = now
+            checkpoint = CheckpointDraft(
+                partition: batch.topicPartition.partition, snapshot: await slot.processor.snapshot(), stateOffset: processed.nextOffset)
+        }
+        return SinkBatch(
+            processed: processed, recordTimestamps: Self.timestamps(of: processed.scored, in: batch),
+            consumed: batch.records.count, checkpoint: checkpoint)
+    }
+
+    /// The record timestamp of each scored row (rows are a subsequence of the records).
+    private static func timestamps(of rows: [ScoredTransaction], in batch: KafkaRecordBatch) -> [Int64] {
+        var timestamps: [Int64] = []
+        timestamps.reserveCapacity(rows.count)
+        var index = batch.records.startIndex
+        for row in rows {
+            while batch.records[index].offset < row.offset { index += 1 }
+            timestamps.append(batch.records[index].timestampMillis ?? row.transaction.timestamp.millisecondsSinceEpoch)
+        }
+        return timestamps
+    }
+}

@@ -1,0 +1,161 @@
+import FraudCore
+import Kafka
+import Logging
+import Postgres
+import Synchronization
+
+/// The worker's last stage: writes what processing queued to PostgreSQL, exactly once.
+///
+/// Each write is one database transaction holding the scored rows (``ScoredTransactionSink``),
+/// the partitions' next offsets, the rejects and any due checkpoints. Dead letters and alerts
+/// are sent to Kafka while the rows are written, and the transaction commits only once the
+/// broker has them (at least once on Kafka, exactly once in the tables). A write that fails
+/// because PostgreSQL or Kafka is unavailable is retried, with backoff, until it succeeds; the
+/// queue meanwhile fills up and stops processing, which pauses the partitions.
+struct SinkStage: Sendable {
+    let queue: SinkQueue
+    let sink: ScoredTransactionSink
+    let deadLetters: DeadLetterSink
+    let alerts: FraudAlertPublisher?
+    let checkpoints: CheckpointStore
+    let committer: OffsetCommitter
+    let metrics: WorkerMetrics
+    let group: String
+    let topic: String
+    let maxBatchRows: Int
+    let flushInterval: Duration
+    let retry: DatabaseRetry
+    let logger: Logger
+
+    /// Writes until the queue is finished and empty.
+    func run() async throws {
+        while let items = await queue.take(maxRows: maxBatchRows, linger: flushInterval) {
+            try await write(items)
+        }
+    }
+
+    /// Everything one database transaction writes.
+    private struct Write {
+        var rows: [ScoredTransaction] = []
+        var timestamps: [Int64] = []
+        var nextOffsets: [Int32: Int64] = [:]
+        var letters: [DeadLetter] = []
+        var checkpoints: [Int32: CheckpointDraft] = [:]
+        var drains: [DrainRequest] = []
+        var consumed = 0
+        var flagged = 0
+        var late = 0
+
+        mutating func add(_ checkpoint: CheckpointDraft) {
+            checkpoints[checkpoint.partition] = checkpoint
+            nextOffsets[checkpoint.partition] = max(nextOffsets[checkpoint.partition] ?? checkpoint.stateOffset, checkpoint.stateOffset)
+        }
+    }
+
+    private func write(_ items: [SinkItem]) async throws {
+        var write = Write()
+        for item in items {
+            switch item {
+            case .batch(let batch):
+                let processed = batch.processed
+                write.rows += processed.scored
+                write.timestamps += batch.recordTimestamps
+                write.letters += processed.deadLetters
+                write.nextOffsets[processed.partition] = max(write.nextOffsets[processed.partition] ?? 0, processed.nextOffset)
+                write.consumed += batch.consumed
+                write.flagged += processed.flaggedCount
+                write.late += processed.lateCount
+                if let checkpoint = batch.checkpoint { write.add(checkpoint) }
+            case .drain(let request):
+                for checkpoint in request.checkpoints { write.add(checkpoint) }
+                write.drains.append(request)
+            }
+        }
+        defer { for drain in write.drains { drain.done.complete() } }
+        guard !write.nextOffsets.isEmpty else { return }
+
+        let publication = Publication { [write, deadLetters, alerts] in
+            async let letters: Void = write.letters.isEmpty ? () : { _ = try await deadLetters.publish(write.letters) }()
+            async let flagged: Void = (alerts == nil || write.flagged == 0) ? () : alerts!.publish(write.rows)
+            _ = try await (letters, flagged)
+        }
+        let checkpointList = Array(write.checkpoints.values)
+        let started = ContinuousClock.now
+        let summary = try await retry.run("writing \(write.rows.count) rows of partitions \(write.nextOffsets.keys.sorted())") {
+            do {
+                return try await sink.write(write.rows, nextOffsets: write.nextOffsets, group: group, topic: topic) {
+                    [write, deadLetters, checkpoints, group, topic] connection in
+                    try await deadLetters.record(write.letters, on: connection)
+                    for checkpoint in checkpointList {
+                        try await checkpoints.save(
+                            checkpoint.snapshot, stateOffset: checkpoint.stateOffset, featureSchemaVersion: FeatureSchema.current.version,
+                            group: group, topic: topic, partition: checkpoint.partition, on: connection)
+                    }
+                    try await publication.delivered()
+                }
+            } catch {
+                metrics.update { $0.sinkRetries += 1 }
+                throw error
+            }
+        }
+        let committedAt = PartitionProcessor.wallClock().millisecondsSinceEpoch
+        let took = ContinuousClock.now - started
+        metrics.update { counters in
+            _ = counters.sinkWriteDuration.record(UInt64(took.components.seconds) * 1_000_000 + UInt64(took.components.attoseconds / 1_000_000_000_000))
+            _ = counters.sinkBatchRows.record(UInt64(write.rows.count))
+            counters.consumed += write.consumed
+            counters.scored += write.rows.count
+            counters.written += summary.written
+            counters.alreadyWritten += summary.alreadyWritten
+            counters.duplicates += summary.duplicates
+            counters.flagged += write.flagged
+            counters.late += write.late
+            counters.rejected += write.letters.count
+            counters.sinkWrites += 1
+            counters.checkpoints += checkpointList.count
+            for timestamp in write.timestamps {
+                _ = counters.endToEndLatency.record(UInt64(max(0, committedAt - timestamp)) * 1000)
+            }
+        }
+        if summary.duplicates > 0 {
+            logger.warning("transaction ids seen again at other offsets; recorded in duplicate_transactions", metadata: [
+                "duplicates": "\(summary.duplicates)",
+            ])
+        }
+        committer.record(write.nextOffsets, topic: topic)
+        if !write.drains.isEmpty {
+            await committer.commitNow(partitions: write.drains.flatMap { $0.checkpoints.map(\.partition) }, topic: topic)
+        }
+    }
+}
+
+/// Kafka sends that a database transaction waits for before it commits: started once, and
+/// started again only after a failure, so a retried write does not send twice what was
+/// delivered.
+final class Publication: Sendable {
+    private let send: @Sendable () async throws -> Void
+    private let task: Mutex<Task<Void, any Error>>
+
+    init(_ send: @escaping @Sendable () async throws -> Void) {
+        self.send = send
+        task = Mutex(Task { try await send() })
+    }
+
+    /// Waits until the broker has every record.
+    /// - Throws: ``PublicationError`` (retryable) when a send failed; the next call sends again.
+    func delivered() async throws {
+        let current = task.withLock { $0 }
+        do {
+            try await current.value
+        } catch {
+            task.withLock { $0 = Task { [send] in try await send() } }
+            throw PublicationError(underlying: error)
+        }
+    }
+}
+
+/// A dead letter or alert that Kafka did not accept; the write is retried.
+struct PublicationError: Error, CustomStringConvertible {
+    var underlying: any Error
+    var description: String { "could not publish to Kafka: \(underlying)" }
+}

@@ -1,0 +1,215 @@
+import AsyncAlgorithms
+import FraudModel
+import Kafka
+import Logging
+import Postgres
+import ServiceLifecycle
+import Synchronization
+
+/// The long-running fraud-scoring process: a consumer-group member that reads transactions,
+/// computes features per partition, scores them and writes the results to PostgreSQL exactly
+/// once.
+///
+/// Three stages connected by bounded hand-offs:
+/// 1. the ``Kafka/KafkaConsumer`` yields per-partition batches (bounded per partition; a full
+///    partition is paused while polling goes on, so the group membership holds);
+/// 2. ``ProcessingStage`` runs each partition's ``PartitionProcessor`` (its ``FraudCore/PartitionActor``
+///    and the model) and applies rebalances in order with the records;
+/// 3. ``SinkStage`` writes rows, offsets, rejects and checkpoints in one database transaction,
+///    with dead letters and alerts on Kafka, retrying while PostgreSQL is away.
+///
+/// A ``labelsTopic`` consumer upserts labels alongside. ``run()`` ends after ``stop()`` (or the
+/// service group's graceful shutdown on SIGTERM) once the partitions are drained, committed and
+/// checkpointed; it throws when a stage fails for good.
+public final class Worker: Service, Sendable {
+    /// The settings the worker runs with.
+    public let configuration: WorkerConfiguration
+    /// The model and its threshold.
+    public let model: ModelFile
+    /// The version stored with each scored row.
+    public let modelVersion: String
+    /// The worker's counters.
+    public let metrics: WorkerMetrics
+    private let logger: Logger
+
+    private struct RunState {
+        var stopRequested = false
+        var consumer: KafkaConsumer?
+        var control: AsyncStream<ProcessingInput>.Continuation?
+    }
+    private let runState = Mutex(RunState())
+
+    /// Creates a worker; nothing connects before ``run()``.
+    /// - Parameters:
+    ///   - configuration: The settings; checked by ``run()``.
+    ///   - model: The model; it must read the current feature schema.
+    ///   - modelVersion: The version stored with each scored row.
+    ///   - metrics: Where the worker counts what it does.
+    ///   - logger: Receives state changes, never per-message lines.
+    public init(
+        configuration: WorkerConfiguration, model: ModelFile, modelVersion: String,
+        metrics: WorkerMetrics = WorkerMetrics(), logger: Logger = Logger(label: "fraudstream.worker")
+    ) {
+        self.configuration = configuration
+        self.model = model
+        self.modelVersion = modelVersion
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Runs until stopped.
+    /// - Throws: ``WorkerConfigurationError`` for a bad setting, ``Postgres/PostgresError`` when the
+    ///   database cannot be reached at start, ``Kafka/KafkaError`` when Kafka fails, or the first
+    ///   error that retrying cannot fix.
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await runPipeline()
+        } onGracefulShutdown: {
+            self.stop()
+        }
+    }
+
+    /// Begins a graceful stop: leave the group after draining, committing and checkpointing
+    /// every partition. ``run()`` returns when it is done. Safe to call at any time, repeatedly.
+    public func stop() {
+        let (consumer, control) = runState.withLock { state in
+            state.stopRequested = true
+            return (state.consumer, state.control)
+        }
+        guard let consumer else { return }
+        logger.info("stopping: draining partitions before leaving the group")
+        Task {
+            await consumer.close()
+            control?.finish()
+        }
+    }
+
+    private func runPipeline() async throws {
+        try configuration.validate()
+        _ = try PartitionProcessor(partition: 0, model: model, modelVersion: modelVersion)
+        let configuration = configuration
+        let metrics = metrics
+        let logger = logger
+        let retry = DatabaseRetry(logger: logger) { unavailable in
+            metrics.update { $0.databaseUnavailable = unavailable }
+        }
+
+        let controlConnection = try await PostgresConnection.connect(configuration.database, logger: logger)
+        if configuration.migrate {
+            let applied = try await SchemaMigrator(schema: configuration.schema).migrate(controlConnection, logger: logger)
+            if !applied.isEmpty { logger.notice("schema migrated", metadata: ["versions": "\(applied.map(\.version))"]) }
+        }
+        let sinkConnection = try await PostgresConnection.connect(configuration.database, logger: logger)
+        let labelsConnection = configuration.labelsTopic == nil
+            ? nil : try await PostgresConnection.connect(configuration.database, logger: logger)
+
+        var producerConfiguration = DeadLetterSink.producerConfiguration(bootstrapServers: configuration.brokers)
+        producerConfiguration.additionalProperties.merge(configuration.kafkaProperties) { _, given in given }
+        producerConfiguration.clientID = "fraudstream-worker"
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+
+        let (controlStream, control) = AsyncStream<ProcessingInput>.makeStream()
+        let listener = WorkerRebalanceListener(
+            control: control, connection: controlConnection, configuration: configuration,
+            model: model, modelVersion: modelVersion, retry: retry, logger: logger)
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration(), listener: listener, logger: logger)
+        let labelsConsumer = try configuration.labelsTopic.map { topic in
+            var labels = consumerConfiguration(topic: topic, group: configuration.group + ".labels")
+            labels.clientID = "fraudstream-worker-labels"
+            return try KafkaConsumer(configuration: labels, logger: logger)
+        }
+        let stopRequested = runState.withLock { state in
+            state.consumer = consumer
+            state.control = control
+            return state.stopRequested
+        }
+        if stopRequested { stop() }
+        metrics.setLagSource { consumer.lag() }
+        logger.info("worker started", metadata: [
+            "group": "\(configuration.group)", "topic": "\(configuration.transactionsTopic)",
+            "database": "\(controlConnection.target)", "schema": "\(configuration.schema)", "model": "\(modelVersion)",
+        ])
+
+        let queue = SinkQueue(capacity: configuration.maxPendingRows)
+        let committer = OffsetCommitter(consumer: consumer, logger: logger)
+        let processing = ProcessingStage(
+            queue: queue, consumer: consumer, metrics: metrics, checkpointInterval: configuration.checkpointInterval, logger: logger)
+        let sinkStage = SinkStage(
+            queue: queue,
+            sink: ScoredTransactionSink(connection: sinkConnection, schema: configuration.schema, rowCapacity: configuration.maxBatchRows),
+            deadLetters: DeadLetterSink(producer: producer, topic: configuration.deadLetterTopic, schema: configuration.schema),
+            alerts: configuration.alertsTopic.map { FraudAlertPublisher(producer: producer, topic: $0, threshold: model.decisionThreshold) },
+            checkpoints: CheckpointStore(schema: configuration.schema), committer: committer, metrics: metrics,
+            group: configuration.group, topic: configuration.transactionsTopic,
+            maxBatchRows: configuration.maxBatchRows, flushInterval: configuration.flushInterval, retry: retry, logger: logger)
+        let input = merge(consumer.events.map { @Sendable event in ProcessingInput.kafka(event) }, controlStream)
+
+        let committerTask = Task { await committer.run(every: .seconds(1)) }
+        let labelsTask = zip(labelsConsumer, labelsConnection).map { labelsConsumer, labelsConnection in
+            Task {
+                try await LabelIngestor(consumer: labelsConsumer, connection: labelsConnection, schema: configuration.schema, logger: logger)
+                    .run { progress in metrics.update { $0.labels = progress.labels } }
+            }
+        }
+
+        var failure: (any Error)?
+        await withTaskGroup(of: (any Error)?.self) { group in
+            group.addTask {
+                do { try await processing.run(input) } catch { return error }
+                return nil
+            }
+            group.addTask {
+                do { try await sinkStage.run() } catch { return error }
+                return nil
+            }
+            for await result in group {
+                guard let error = result, failure == nil else { continue }
+                failure = error
+                logger.critical("worker stage failed; stopping", metadata: ["error": "\(error)"])
+                // Nothing will drain now: end the hand-offs first so the consumer's close does
+                // not wait for them.
+                control.finish()
+                queue.finish()
+                stop()
+            }
+        }
+
+        committerTask.cancel()
+        await committerTask.value
+        await consumer.close()
+        metrics.setLagSource(nil)
+        await labelsConsumer?.close()
+        if let labelsTask, case .failure(let error) = await labelsTask.result {
+            logger.error("labels ingestion failed", metadata: ["error": "\(error)"])
+            failure = failure ?? error
+        }
+        do {
+            try await producer.close(timeout: .seconds(10))
+        } catch {
+            logger.error("dead letters or alerts still unsent at exit", metadata: ["error": "\(error)"])
+        }
+        await sinkConnection.close()
+        await controlConnection.close()
+        await labelsConnection?.close()
+        logger.info("worker stopped", metadata: ["written": "\(metrics.snapshot().written)"])
+        if let failure { throw failure }
+    }
+
+    private func consumerConfiguration(topic: String? = nil, group: String? = nil) -> KafkaConsumerConfiguration {
+        var consumer = KafkaConsumerConfiguration(
+            bootstrapServers: configuration.brokers, groupID: group ?? configuration.group,
+            topics: [topic ?? configuration.transactionsTopic])
+        consumer.clientID = "fraudstream-worker"
+        consumer.initialOffset = .beginning
+        consumer.sessionTimeout = configuration.sessionTimeout
+        consumer.fetchMaxWait = configuration.fetchMaxWait
+        consumer.maxBatchSize = configuration.maxRecordsPerBatch
+        consumer.additionalProperties.merge(configuration.kafkaProperties) { _, given in given }
+        return consumer
+    }
+}
+
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}

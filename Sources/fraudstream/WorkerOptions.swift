@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import FraudModel
+import FraudPipeline
+import Generator
+import Kafka
+
+/// The worker's flags. Each one can also come from an environment variable, named in its help;
+/// a flag wins over its variable.
+struct WorkerOptions: ParsableArguments {
+    @Option(help: "Kafka bootstrap servers, host:port[,host:port] ($KAFKA_BROKERS).")
+    var brokers: String?
+
+    @Option(help: "Consumer group; workers of one group share the partitions ($FRAUDSTREAM_GROUP, default fraudstream).")
+    var group: String?
+
+    @Option(help: "Topic of transactions ($FRAUDSTREAM_TOPIC, default transactions).")
+    var topic: String?
+
+    @Option(name: .customLong("labels-topic"), help: "Topic of labels, upserted into the labels table; none to read none ($FRAUDSTREAM_LABELS_TOPIC, default transaction_labels).")
+    var labelsTopic: String?
+
+    @Option(name: .customLong("dead-letter-topic"), help: "Topic for rejected messages ($FRAUDSTREAM_DEAD_LETTER_TOPIC, default transactions.dead_letters).")
+    var deadLetterTopic: String?
+
+    @Option(name: .customLong("alerts-topic"), help: "Topic for flagged transactions; none to publish none ($FRAUDSTREAM_ALERTS_TOPIC, default fraud_alerts).")
+    var alertsTopic: String?
+
+    @Option(help: "Model file from `fraudstream train` ($FRAUDSTREAM_MODEL, default: the bundled model).")
+    var model: String?
+
+    @Option(name: .customLong("batch-rows"), help: "Most rows per database transaction ($FRAUDSTREAM_BATCH_ROWS, default 5000).")
+    var batchRows: Int?
+
+    @Option(name: .customLong("flush-interval"), help: "Longest wait for a fuller batch, e.g. 5ms ($FRAUDSTREAM_FLUSH_INTERVAL, default 5ms).")
+    var flushInterval: String?
+
+    @Option(name: .customLong("max-pending-rows"), help: "Rows waiting for the database before reading pauses ($FRAUDSTREAM_MAX_PENDING_ROWS, default 20000).")
+    var maxPendingRows: Int?
+
+    @Option(name: .customLong("checkpoint-interval"), help: "How often partition state is checkpointed ($FRAUDSTREAM_CHECKPOINT_INTERVAL, default 5s).")
+    var checkpointInterval: String?
+
+    @Option(name: .customLong("session-timeout"), help: "Kafka session timeout: how soon a dead worker's partitions move ($FRAUDSTREAM_SESSION_TIMEOUT, default 10s).")
+    var sessionTimeout: String?
+
+    @Option(name: .customLong("drain-timeout"), help: "How long a stop or rebalance waits for in-flight batches ($FRAUDSTREAM_DRAIN_TIMEOUT, default 15s).")
+    var drainTimeout: String?
+
+    @Option(name: .customLong("allowed-lateness"), help: "How late an event may be and still land in its own window ($FRAUDSTREAM_ALLOWED_LATENESS, default 30s).")
+    var allowedLateness: String?
+
+    @Option(name: .customLong("kafka-property"), help: "A librdkafka property, key=value, for every client; repeatable.")
+    var kafkaProperties: [String] = []
+
+    @Flag(name: .customLong("no-migrate"), help: "Do not apply pending schema migrations at start.")
+    var noMigrate = false
+
+    @OptionGroup var database: DatabaseOptions
+
+    /// The worker's configuration, with flags, then environment variables, then defaults.
+    /// - Throws: `ValidationError` naming the flag (and variable) that is wrong and how to fix it.
+    func configuration(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WorkerConfiguration {
+        func setting(_ flag: String?, _ variable: String) -> String? {
+            flag ?? environment[variable].flatMap { $0.isEmpty ? nil : $0 }
+        }
+        guard let brokerList = setting(brokers, "KAFKA_BROKERS") else {
+            throw ValidationError("no Kafka brokers: pass --brokers host:port or set KAFKA_BROKERS (try `fraudstream demo` for a self-contained run)")
+        }
+        var configuration: WorkerConfiguration
+        do {
+            configuration = WorkerConfiguration(
+                brokers: try KafkaSettings.parseBrokers(brokerList), group: setting(group, "FRAUDSTREAM_GROUP") ?? "fraudstream",
+                database: database.configuration)
+            configuration.kafkaProperties = try KafkaSettings.parseProperties(kafkaProperties)
+        } catch {
+            throw ValidationError("--brokers / --kafka-property: \(error)")
+        }
+        configuration.schema = database.schema
+        configuration.migrate = !noMigrate
+        if let topic = setting(topic, "FRAUDSTREAM_TOPIC") { configuration.transactionsTopic = topic }
+        if let topic = setting(labelsTopic, "FRAUDSTREAM_LABELS_TOPIC") { configuration.labelsTopic = topic == "none" ? nil : topic }
+        if let topic = setting(deadLetterTopic, "FRAUDSTREAM_DEAD_LETTER_TOPIC") { configuration.deadLetterTopic = topic }
+        if let topic = setting(alertsTopic, "FRAUDSTREAM_ALERTS_TOPIC") { configuration.alertsTopic = topic == "none" ? nil : topic }
+        if let rows = try integer(batchRows, "batch-rows", "FRAUDSTREAM_BATCH_ROWS", environment) { configuration.maxBatchRows = rows }
+        if let rows = try integer(maxPendingRows, "max-pending-rows", "FRAUDSTREAM_MAX_PENDING_ROWS", environment) { configuration.maxPendingRows = rows }
+        if let value = try duration(flushInterval, "flush-interval", "FRAUDSTREAM_FLUSH_INTERVAL", environment) { configuration.flushInterval = value }
+        if let value = try duration(checkpointInterval, "checkpoint-interval", "FRAUDSTREAM_CHECKPOINT_INTERVAL", environment) { configuration.checkpointInterval = value }
+        if let value = try duration(sessionTimeout, "session-timeout", "FRAUDSTREAM_SESSION_TIMEOUT", environment) { configuration.sessionTimeout = value }
+        if let value = try duration(drainTimeout, "drain-timeout", "FRAUDSTREAM_DRAIN_TIMEOUT", environment) { configuration.drainTimeout = value }
+        if let value = try duration(allowedLateness, "allowed-lateness", "FRAUDSTREAM_ALLOWED_LATENESS", environment) { configuration.features.allowedLateness = value }
+        do {
+            try configuration.validate()
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return configuration
+    }
+
+    /// The model to score with, and the version stored with each row: the file's name and a
+    /// hash of its bytes, so two different files never share a version.
+    func loadModel(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (ModelFile, String) {
+        let path = model ?? environment["FRAUDSTREAM_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
+        let url = try path.map { URL(fileURLWithPath: $0) } ?? DefaultModel.url()
+        let file = try ModelFile.load(url.path)
+        let bytes = (try? Data(contentsOf: url)) ?? Data()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+        }
+        let name = path == nil ? "default" : url.deletingPathExtension().lastPathComponent
+        return (file, "\(name)-\(String(hash >> 32, radix: 16))")
+    }
+
+    private func integer(_ flag: Int?, _ name: String, _ variable: String, _ environment: [String: String]) throws -> Int? {
+        if let flag { return flag }
+        guard let text = environment[variable], !text.isEmpty else { return nil }
+        guard let value = Int(text) else { throw ValidationError("\(variable) (for --\(name)): expected a whole number, got \"\(text)\"") }
+        return value
+    }
+
+    private func duration(_ flag: String?, _ name: String, _ variable: String, _ environment: [String: String]) throws -> Duration? {
+        let source = flag != nil ? "--\(name)" : "\(variable) (for --\(name))"
+        guard let text = flag ?? environment[variable].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        do {
+            return try GeneratorDurationParser.parse(text, flag: source)
+        } catch {
+            throw ValidationError(error.message)
+        }
+    }
+}

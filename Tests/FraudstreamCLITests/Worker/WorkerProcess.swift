@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// A `fraudstream worker` child process whose logs go to a file (a pipe nobody reads would
+/// fill up and stall it).
+final class WorkerProcess {
+    let process: Process
+    let logURL: URL
+
+    /// Starts a worker.
+    /// - Parameters:
+    ///   - brokers: The cluster's bootstrap servers.
+    ///   - databaseURL: The database.
+    ///   - schema: A schema of the test's own.
+    ///   - group: The consumer group.
+    ///   - arguments: More flags, such as `--checkpoint-interval 1s`.
+    init(brokers: String, databaseURL: String, schema: String, group: String, arguments: [String] = []) throws {
+        let path = CommandLineRunner.executable.path
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            Issue.record("the fraudstream executable is missing at \(path): build it with `swift build` (make test does)")
+            throw CocoaError(.fileNoSuchFile)
+        }
+        logURL = FileManager.default.temporaryDirectory.appendingPathComponent("fraudstream-worker-\(UUID().uuidString).log")
+        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        let log = try FileHandle(forWritingTo: logURL)
+        process = Process()
+        process.executableURL = CommandLineRunner.executable
+        process.arguments = [
+            "worker", "--brokers", brokers, "--database-url", databaseURL, "--schema", schema, "--group", group,
+            "--session-timeout", "6s", "--status-interval", "0s",
+        ] + arguments
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        try log.close()
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+        try? FileManager.default.removeItem(at: logURL)
+    }
+
+    /// Everything the worker logged so far.
+    var log: String {
+        (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+    }
+
+    /// Kills the worker with SIGKILL and waits until it is gone.
+    func kill() {
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Sends SIGTERM and waits for the exit.
+    /// - Returns: The exit status and how long the worker took to exit.
+    func terminate() -> (status: Int32, seconds: Double) {
+        let start = ContinuousClock.now
+        process.terminate()
+        process.waitUntilExit()
+        let elapsed = ContinuousClock.now - start
+        return (process.terminationStatus, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    /// The worker's resident memory now, from /proc.
+    var residentBytes: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
+        return kilobytes * 1024
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes.
+/// - Returns: Whether it held.
+func eventually(timeout: Duration, every interval: Duration = .milliseconds(250), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: interval)
+    }
+    return try await condition()
+}

@@ -1,7 +1,8 @@
 /// A PostgreSQL data type, identified by its OID in `pg_type`.
 ///
 /// Only the built-in types this module encodes or decodes have names here; any other OID can be
-/// created with ``init(rawValue:)``.
+/// created with ``init(rawValue:)``. The array types of the named types are known too, so that
+/// ``PostgresArray`` can read their elements and messages can name them (`double precision[]`).
 public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     /// The type's OID.
     public var rawValue: UInt32
@@ -73,7 +74,21 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
         case .timestamptz: "timestamp with time zone"
         case .numeric: "numeric"
         case .jsonb: "jsonb"
-        default: "oid \(rawValue)"
+        default: arrayElementType.map { "\($0)[]" } ?? "oid \(rawValue)"
         }
     }
+
+    /// The element type when this is the array type of one of the types named here, such as
+    /// ``float8`` for `double precision[]`; `nil` otherwise.
+    var arrayElementType: PostgresDataType? {
+        Self.arrayElementTypes[rawValue].map(PostgresDataType.init(rawValue:))
+    }
+
+    /// Array type OID to element type OID, as in `pg_type.typelem` (checked against the server by
+    /// the tests).
+    private static let arrayElementTypes: [UInt32: UInt32] = [
+        1000: 16, 1001: 17, 1002: 18, 1003: 19, 1016: 20, 1005: 21, 1007: 23, 1009: 25, 1028: 26,
+        199: 114, 1021: 700, 1022: 701, 1014: 1042, 1015: 1043, 1115: 1114, 1185: 1184, 1231: 1700,
+        3807: 3802,
+    ]
 }

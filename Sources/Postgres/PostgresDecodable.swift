@@ -5,8 +5,9 @@ import Foundation
 /// Conforming types: `Int`, `Int64`, `Int32`, `Int16` (from `smallint`, `integer`, `bigint`
 /// columns that fit), `Double` (`real`, `double precision`, `numeric`), `Bool`, `String` (any
 /// column, in PostgreSQL's text format), `[UInt8]` (`bytea`), `Date` (`timestamp with time zone`,
-/// and `timestamp` read as UTC, in the default `DateStyle` ISO), and `Optional` of any of these,
-/// which reads SQL `NULL` as `nil`.
+/// and `timestamp` read as UTC, in the default `DateStyle` ISO), `Optional` of any of these,
+/// which reads SQL `NULL` as `nil`, and ``PostgresArray`` of any of these for one-dimensional
+/// array columns.
 public protocol PostgresDecodable: Sendable {
     /// Reads a value from PostgreSQL's text format.
     /// - Parameters:

@@ -3,24 +3,35 @@ import FraudCore
 import FraudModel
 import FraudPipeline
 import Foundation
+import Generator
+import Logging
+import Postgres
 
-/// `fraudstream train`: a model trained on the features the worker computes.
-struct TrainCommand: ParsableCommand {
+/// `fraudstream train`: a model trained on the features the worker computes, replayed from files
+/// or read from the rows the worker stored.
+struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a fraud model on transactions and labels (JSON Lines, as the generator writes them).",
+        abstract: "Train a fraud model on transactions and labels: JSON Lines files, or the scored rows in PostgreSQL.",
         discussion: """
-            Transactions are replayed through the worker's feature engine and joined to their latest \
-            labels; transactions without a label count as legitimate. The split is by event time: the \
-            model learns from the earlier rows and is validated (early stopping, threshold, figures) on \
-            the later ones, so nothing from the future leaks into training.
+            With --input and --labels, transactions are replayed through the worker's feature engine \
+            and joined to their latest labels. With --from-database, the feature vectors the worker \
+            stored with its scored rows are joined to the labels table instead, so the model learns \
+            exactly what production scored; rows of another feature schema version are skipped. \
+            Either way, transactions without a label count as legitimate, and the split is by event \
+            time: the model learns from the earlier rows and is validated (early stopping, threshold, \
+            figures) on the later ones, so nothing from the future leaks into training.
             """
     )
 
-    @Option(help: "JSON Lines file of transactions, in processing order.")
-    var input: String
-    @Option(help: "JSON Lines file of labels; the latest label of a transaction wins.")
-    var labels: String
+    @Option(help: "JSON Lines file of transactions, in processing order (not with --from-database).")
+    var input: String?
+    @Option(help: "JSON Lines file of labels; the latest label of a transaction wins (not with --from-database).")
+    var labels: String?
+    @Flag(name: .customLong("from-database"), help: "Train on the features stored in scored_transactions, joined to the labels table, instead of files.")
+    var fromDatabase = false
+    @Option(help: ArgumentHelp("With --from-database: only rows whose event time is within this span before now: 30s, 10m, 2h or 7d (default: all rows).", valueName: "duration"))
+    var since: String?
     @Option(help: "Where to write the model file.")
     var output: String = "model.json"
     @Option(help: "Model kind: gbt (gradient-boosted trees) or logistic (logistic regression).")
@@ -46,13 +57,11 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Seed of the row sampling; the same seed and data give the same model.")
     var seed: UInt64 = 1
 
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
+
     func validate() throws {
-        guard FileManager.default.fileExists(atPath: input) else {
-            throw ValidationError("--input: no file at \"\(input)\"; pass the transactions file (fraudstream generate --output)")
-        }
-        guard FileManager.default.fileExists(atPath: labels) else {
-            throw ValidationError("--labels: no file at \"\(labels)\"; pass the labels file (fraudstream generate --labels-output)")
-        }
+        try validateSource()
         guard kind == "gbt" || kind == "logistic" else {
             throw ValidationError("--kind: expected gbt or logistic, got \"\(kind)\"")
         }
@@ -67,10 +76,106 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let set = try LabelledFeatureSet.build(transactionsPath: input, labelsPath: labels) { line, error in
-            FileHandle.standardError.write(Data("train: \(input):\(line): \(error.description)\n".utf8))
+    /// Checks that exactly one source is named: the files, or the database.
+    private func validateSource() throws {
+        if fromDatabase {
+            let files = [input.map { _ in "--input" }, labels.map { _ in "--labels" }].compactMap { $0 }
+            guard files.isEmpty else {
+                throw ValidationError("--from-database reads the scored rows and labels from PostgreSQL; it cannot be combined with \(files.joined(separator: " and ")): drop \(files.count == 1 ? "it" : "them") or drop --from-database")
+            }
+            _ = try sinceDuration()
+            do {
+                _ = try LabelledFeatureQuery(schema: database.schema)
+            } catch let error as SchemaError {
+                throw ValidationError("--schema: \(error)")
+            }
+            return
         }
+        if database.databaseURL != nil {
+            throw ValidationError("--database-url applies only to --from-database; add --from-database to train on the scored rows in PostgreSQL")
+        }
+        if since != nil {
+            throw ValidationError("--since applies only to --from-database; add --from-database to train on the scored rows in PostgreSQL")
+        }
+        guard let input, let labels else {
+            throw ValidationError("--input and --labels are required (the files fraudstream generate --output and --labels-output write), unless --from-database is given")
+        }
+        guard FileManager.default.fileExists(atPath: input) else {
+            throw ValidationError("--input: no file at \"\(input)\"; pass the transactions file (fraudstream generate --output)")
+        }
+        guard FileManager.default.fileExists(atPath: labels) else {
+            throw ValidationError("--labels: no file at \"\(labels)\"; pass the labels file (fraudstream generate --labels-output)")
+        }
+    }
+
+    /// `--since` as a duration, or `nil` when not given.
+    private func sinceDuration() throws -> Duration? {
+        guard let since else { return nil }
+        guard let parsed = try? GeneratorDurationParser.parse(since, flag: "--since"), parsed > .zero else {
+            throw ValidationError("--since: expected a duration like 30s, 10m, 2h or 7d, got \"\(since)\"")
+        }
+        return parsed
+    }
+
+    func run() async throws {
+        logging.bootstrap()
+        let set: LabelledFeatureSet
+        if fromDatabase {
+            set = try await readDatabase()
+        } else if let input, let labels {
+            set = try LabelledFeatureSet.build(transactionsPath: input, labelsPath: labels) { line, error in
+                FileHandle.standardError.write(Data("train: \(input):\(line): \(error.description)\n".utf8))
+            }
+        } else {
+            throw ValidationError("--input and --labels are required, unless --from-database is given")
+        }
+        try train(on: set)
+    }
+
+    /// The usable scored rows and their labels, after saying what was read and what was skipped.
+    /// - Throws: ``NoTrainingRows`` when no row has the engine's feature schema version.
+    private func readDatabase() async throws -> LabelledFeatureSet {
+        let logger = Logger(label: "fraudstream.train")
+        let query = try LabelledFeatureQuery(schema: database.schema, since: try sinceDuration())
+        let connection = try await PostgresConnection.connect(database.configuration, logger: logger)
+        let output: LabelledFeatureQuery.Output
+        do {
+            output = try await query.run(on: connection)
+        } catch {
+            await connection.close()
+            throw error
+        }
+        await connection.close()
+
+        let table = "\(query.schema).scored_transactions"
+        let version = FeatureSchema.current.version
+        let window = since.map { " with event times in the last \($0)" } ?? ""
+        var line = "train: read \(output.scoredRows) scored rows from \(table) on \(connection.target)\(window)"
+        if output.skippedRows > 0 {
+            line += "; skipped \(output.skippedRows) of another feature schema version (\(Self.describe(output.otherSchemaVersions))), "
+                + "this build's is v\(version)"
+        }
+        print(line)
+        guard output.set.count > 0 else {
+            if output.scoredRows == 0 {
+                throw NoTrainingRows(description: "--from-database: \(table) has no scored rows\(window); run the worker first, or check --schema and --database-url")
+            }
+            // Unlabelled rows count as legitimate, so only the feature schema version leaves rows out.
+            throw NoTrainingRows(description: "--from-database: none of the \(output.scoredRows) scored rows in \(table)\(window) has feature schema v\(version) (found \(Self.describe(output.otherSchemaVersions))); "
+                + "train with the fraudstream version that wrote them, or let this version's worker score new rows")
+        }
+        return output.set
+    }
+
+    /// `v2: 10 rows, v3: 1 row`, lowest version first.
+    private static func describe(_ versions: [Int: Int]) -> String {
+        versions.sorted { $0.key < $1.key }
+            .map { "v\($0.key): \($0.value) row\($0.value == 1 ? "" : "s")" }
+            .joined(separator: ", ")
+    }
+
+    /// Trains, chooses the threshold, writes the model and prints its validation figures.
+    private func train(on set: LabelledFeatureSet) throws {
         let split = try EventTimeSplit(eventTimes: set.eventTimes, trainingFraction: 1 - validationFraction)
         let training = set.subset(split.training)
         let validation = set.subset(split.validation)
@@ -114,4 +219,9 @@ struct TrainCommand: ParsableCommand {
         ModelReport.lines(evaluation, rows: validation.count, title: "validation").forEach { print($0) }
         print("train: model written to \(output)")
     }
+}
+
+/// The database holds nothing to train on; the message says what was found and what to do.
+struct NoTrainingRows: Error, CustomStringConvertible {
+    var description: String
 }

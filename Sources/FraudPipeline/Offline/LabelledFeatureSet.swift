@@ -4,7 +4,8 @@ import FraudCore
 /// read.
 ///
 /// Built by replaying transactions through the live feature engine (``FeatureReplay``), so a
-/// model is trained on exactly the features the worker computes.
+/// model is trained on exactly the features the worker computes, or read from the features the
+/// worker stored with its scored rows (``LabelledFeatureQuery``).
 public struct LabelledFeatureSet: Sendable {
     /// Transaction ids, one per row.
     public var ids: [String] = []
@@ -18,8 +19,11 @@ public struct LabelledFeatureSet: Sendable {
     public var fraudTypes: [String?] = []
     /// Rows whose transaction had no label (counted as legitimate, or left out).
     public var unlabelled = 0
-    /// What the replay did.
+    /// What the replay did (all zero when the set was read from the database).
     public var replay = FeatureReplay.Summary()
+
+    /// An empty set, to fill row by row.
+    public init() {}
 
     /// Features per row.
     public var featureCount: Int { FeatureSchema.current.width }

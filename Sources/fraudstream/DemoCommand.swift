@@ -119,7 +119,7 @@ struct DemoCommand: AsyncParsableCommand {
         let counters = worker.metrics.snapshot()
         let flagged = try await FlaggedTransactionQuery(limit: show).run(on: connection)
         let outcome = try await ModelOutcomeQuery().run(on: connection)
-        out.summary(generated: generated, counters: counters, flagged: flagged, outcome: outcome, databaseURL: databaseURL)
+        out.summary(generated: generated, counters: counters, flagged: flagged, outcome: outcome)
     }
 
     private func generatorOptions(brokers: String) throws -> GeneratorOptions {

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import FraudModel
 import FraudPipeline
 import Generator
 import Synchronization
@@ -41,7 +42,7 @@ struct DemoOutput: Sendable {
     /// The final report.
     func summary(
         generated: GeneratorProgress, counters: WorkerMetrics.Snapshot, flagged: [FlaggedTransactionQuery.Row],
-        outcome: ModelOutcomeQuery.Outcome, databaseURL: String
+        outcome: ConfusionMatrix
     ) {
         var lines = [
             "",
@@ -53,8 +54,9 @@ struct DemoOutput: Sendable {
             "",
             "latest flagged transactions:",
             FlaggedOutput.table(flagged),
-            "model against the generator's labels (\(outcome.scored) transactions): "
-                + "precision \(Self.percent(outcome.precision)), recall \(Self.percent(outcome.recall)) "
+            "model against the generator's labels (\(outcome.positives + outcome.negatives) transactions): "
+                + "precision \(Self.percent(outcome.flagged == 0 ? nil : outcome.precision)), "
+                + "recall \(Self.percent(outcome.positives == 0 ? nil : outcome.recall)) "
                 + "(\(outcome.truePositives) caught, \(outcome.falsePositives) false alarms, \(outcome.falseNegatives) missed)",
             "",
             "The database is stopped now; `fraudstream flagged` and psql work against a running one (see README.md).",

@@ -25,7 +25,7 @@ struct BrokerCommand: AsyncParsableCommand {
     var brokers: Int = 1
 
     @Option(name: .customLong("topic"), help: "A topic to create, as NAME or NAME:PARTITIONS (repeatable).")
-    var topics: [String] = ["transactions", "transaction_labels", "fraud_alerts", "transactions_dead_letter"]
+    var topics: [String] = ["transactions", "transaction_labels", "fraud_alerts", "transactions.dead_letters"]
 
     @OptionGroup var logging: LoggingOptions
 

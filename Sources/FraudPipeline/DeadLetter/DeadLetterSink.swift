@@ -38,7 +38,7 @@ public struct DeadLetterSink: Sendable {
 
     /// The producer the records are sent with.
     public let producer: KafkaProducer
-    /// The dead-letter topic, such as `transactions_dead_letter`.
+    /// The dead-letter topic, such as `transactions.dead_letters`.
     public var topic: String
     /// The PostgreSQL schema holding `rejected_transactions` (already migrated).
     public var schema: String

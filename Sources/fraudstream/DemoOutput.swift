@@ -25,9 +25,11 @@ struct DemoOutput: Sendable {
             try? await Task.sleep(for: .seconds(1))
             tick += 1
             let now = metrics.snapshot()
+            let recent = metrics.takeIntervalLatency()
+            let p99 = recent.totalCount == 0 ? 0 : Double(recent.valueAtPercentile(99)) / 1000
             let elapsed = (ContinuousClock.now - started).components.seconds
             let line = "\(elapsed)s  scored \(now.scored) (\(now.scored - previous.scored)/s)  lag \(now.totalLag)  "
-                + "flagged \(now.flagged)  rejected \(now.rejected)  latency p99 \(String(format: "%.1f", now.latencyMilliseconds(atPercentile: 99))) ms"
+                + "flagged \(now.flagged)  rejected \(now.rejected)  latency p99 \(String(format: "%.1f", p99)) ms (last second)"
                 + (now.databaseUnavailable ? "  (database unavailable)" : "")
             if isTerminal {
                 FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))

@@ -113,10 +113,8 @@ struct SinkStage: Sendable {
             counters.rejected += write.letters.count
             counters.sinkWrites += 1
             counters.checkpoints += checkpointList.count
-            for timestamp in write.timestamps {
-                _ = counters.endToEndLatency.record(UInt64(max(0, committedAt - timestamp)) * 1000)
-            }
         }
+        metrics.recordLatencies(write.timestamps.map { UInt64(max(0, committedAt - $0)) * 1000 })
         if summary.duplicates > 0 {
             logger.warning("transaction ids seen again at other offsets; recorded in duplicate_transactions", metadata: [
                 "duplicates": "\(summary.duplicates)",

@@ -59,6 +59,7 @@ public final class WorkerMetrics: Sendable {
     }
 
     private let state = Mutex(Snapshot())
+    private let intervalLatency = Mutex(Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three))
     private let lagSource = Mutex<(@Sendable () -> [KafkaTopicPartition: Int64])?>(nil)
 
     /// Creates zeroed counters.
@@ -72,9 +73,29 @@ public final class WorkerMetrics: Sendable {
         return snapshot
     }
 
+    /// The end-to-end latencies (microseconds) recorded since the previous call, for a reporter
+    /// that shows recent percentiles (the live line, the load test's timeline). Meant for one
+    /// reader: each call starts a new interval.
+    public func takeIntervalLatency() -> Histogram<UInt64> {
+        intervalLatency.withLock { histogram in
+            defer { histogram.reset() }
+            return histogram
+        }
+    }
+
     /// Changes counters under the lock.
     func update(_ body: (inout Snapshot) -> Void) {
         state.withLock { body(&$0) }
+    }
+
+    /// Records end-to-end latencies, in microseconds, in the total and the current interval.
+    func recordLatencies(_ microseconds: [UInt64]) {
+        state.withLock { counters in
+            for value in microseconds { _ = counters.endToEndLatency.record(value) }
+        }
+        intervalLatency.withLock { histogram in
+            for value in microseconds { _ = histogram.record(value) }
+        }
     }
 
     /// Reads lag from `source` in each snapshot.

@@ -37,6 +37,7 @@ public final class KafkaSink: GeneratorSink {
         var configuration = KafkaProducerConfiguration(bootstrapServers: settings.brokers)
         configuration.additionalProperties = settings.properties
         producer = try KafkaProducer(configuration: configuration, logger: logger)
+        try await producer.connect()
         topic = settings.topic
         labelsTopic = settings.labelsTopic
     }

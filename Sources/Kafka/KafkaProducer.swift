@@ -105,6 +105,16 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// Connects to the cluster and reads its metadata now, so that the first records sent are
+    /// not held while the producer finds the brokers (their timestamps, taken when they are
+    /// queued, would otherwise include that wait).
+    ///
+    /// - Throws: ``KafkaError`` when the cluster does not answer within `timeout`.
+    public func connect(timeout: Duration = .seconds(10)) async throws {
+        let client = self.client
+        _ = try await blocking.run { try client.topics(timeout: timeout) }
+    }
+
     /// Flushes outstanding records, then releases the client. Further sends throw.
     ///
     /// - Throws: ``KafkaError/Code/timedOut`` when records were still undelivered after

@@ -99,6 +99,19 @@ let package = Package(
             swiftSettings: strictConcurrency
         ),
 
+        // `fraudstream loadtest`: throughput, latency and the machine's ceilings, with a report.
+        .target(
+            name: "LoadTest",
+            dependencies: [
+                "FraudPipeline",
+                "FraudModel",
+                "Kafka",
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+
         .executableTarget(
             name: "fraudstream",
             dependencies: [
@@ -108,6 +121,7 @@ let package = Package(
                 "Generator",
                 "FraudPipeline",
                 "FraudModel",
+                "LoadTest",
                 "CRdKafka",
                 "CLibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -130,6 +144,7 @@ let package = Package(
         .testTarget(name: "FraudPipelineTests", dependencies: ["FraudPipeline", "FraudCore", "FraudModel", "Kafka", "Postgres", "TestSupport"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudCoreTests", dependencies: ["FraudCore"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudModelTests", dependencies: ["FraudModel"], exclude: ["Fixtures"], swiftSettings: strictConcurrency),
+        .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"], swiftSettings: strictConcurrency),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FraudCore", "Kafka"], swiftSettings: strictConcurrency),
         .testTarget(
             name: "FraudstreamCLITests",

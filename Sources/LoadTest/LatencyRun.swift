@@ -1,0 +1,105 @@
+import Foundation
+import FraudModel
+import FraudPipeline
+import Logging
+
+/// One steady-rate run: a worker scores what a generator child produces at `rate` per second
+/// for the run's duration; latency percentiles come from the worker's histogram (record
+/// timestamp, the produce time, to the commit of the row's database transaction).
+struct LatencyRun {
+    let environment: LoadTestEnvironment
+    let rate: Int
+    let model: ModelFile
+    let modelVersion: String
+    let progress: @Sendable (String) -> Void
+    let logger: Logger
+
+    func run() async throws -> LoadTestFigures.Latency {
+        let options = environment.options
+        let id = ThroughputRun.runID()
+        let topic = "loadtest_\(id)"
+        let (brokers, broker) = try await environment.kafka(topics: [topic: options.partitions, topic + "_labels": 4], name: "broker-\(rate)")
+        defer { if let broker { Task { await broker.stop() } } }
+        var figures = LoadTestFigures.Latency()
+        figures.rate = rate
+
+        var configuration = WorkerConfiguration(brokers: brokers, group: "loadtest_\(id)", database: environment.database)
+        configuration.schema = "loadtest_\(id)"
+        configuration.transactionsTopic = topic
+        configuration.labelsTopic = nil
+        configuration.alertsTopic = topic + "_alerts"
+        configuration.deadLetterTopic = topic + "_dead_letters"
+        configuration.sessionTimeout = .seconds(6)
+        let worker = Worker(configuration: configuration, model: model, modelVersion: modelVersion, logger: logger)
+        let running = Task { try await worker.run() }
+        defer { worker.stop() }
+        while worker.metrics.snapshot().assignedPartitions < options.partitions {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        _ = worker.metrics.takeIntervalLatency()
+        let before = worker.metrics.snapshot()
+
+        progress("latency: \(rate)/s for \(options.duration)")
+        let generator = try environment.generator([
+            "--brokers", brokers.joined(separator: ","), "--topic", topic, "--labels-topic", topic + "_labels",
+            "--partitions", String(options.partitions), "--clock", "real", "--rate", String(rate),
+            "--duration", "\(Int(options.duration.seconds))s", "--accounts", "100000", "--seed", String(options.seed),
+        ], name: "generate-\(rate)")
+        ProcessStatistics.resetPeak()
+        let startCPU = ProcessStatistics.cpuSeconds()
+        let start = ContinuousClock.now
+        var previous = before
+        while true {
+            try await Task.sleep(for: .seconds(1))
+            let now = worker.metrics.snapshot()
+            let interval = worker.metrics.takeIntervalLatency()
+            let elapsed = (ContinuousClock.now - start).seconds
+            func ms(_ percentile: Double) -> Double {
+                interval.totalCount == 0 ? 0 : Double(interval.valueAtPercentile(percentile)) / 1000
+            }
+            figures.timeline.append((elapsed, ms(50), ms(99), ms(99.9), Double(now.scored - previous.scored)))
+            previous = now
+            if generator.process.isRunning {
+                figures.maxLag = max(figures.maxLag, now.totalLag)
+                progress("latency \(rate)/s: \(Int(elapsed))s scored \(now.scored - before.scored), lag \(now.totalLag), p99 \(String(format: "%.1f", ms(99))) ms")
+                continue
+            }
+            break
+        }
+        try await generator.waitForSuccess()
+        let produced = try Self.generatedCount(generator.output)
+        let generatorDone = ContinuousClock.now
+        let deadline = generatorDone + .seconds(120)
+        while worker.metrics.snapshot().scored - before.scored < produced, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let catchUp = ContinuousClock.now - generatorDone
+        let after = worker.metrics.snapshot()
+        figures.transactions = after.scored - before.scored
+        figures.seconds = (ContinuousClock.now - start).seconds
+        figures.cpuSecondsPerMillion = (ProcessStatistics.cpuSeconds() - startCPU) / Double(max(figures.transactions, 1)) * 1_000_000
+        figures.peakResidentBytes = ProcessStatistics.peakResidentBytes()
+        let histogram = after.endToEndLatency
+        func ms(_ percentile: Double) -> Double { Double(histogram.valueAtPercentile(percentile)) / 1000 }
+        // The worker had its partitions before the generator started, so its whole histogram
+        // belongs to this run.
+        (figures.p50, figures.p90, figures.p99, figures.p999, figures.max) = (ms(50), ms(90), ms(99), ms(99.9), Double(histogram.max) / 1000)
+        // Kept up: the lag never exceeded one second's worth of records, and everything was
+        // scored within a second of the generator's end.
+        figures.keptUp = figures.transactions >= produced && figures.maxLag <= Int64(rate) && catchUp <= .seconds(1)
+        worker.stop()
+        try await running.value
+        return figures
+    }
+
+    /// The transaction count from the generator's final line (`generate finished: …, 300,000 tx …`).
+    static func generatedCount(_ output: String) throws -> Int {
+        guard let line = output.split(separator: "\n").last(where: { $0.contains("generate finished") }),
+              let match = line.firstMatch(of: /([0-9][0-9,]*) tx\b/),
+              let count = Int(match.1.filter(\.isNumber))
+        else {
+            throw LoadTestError("could not read the generator's count from its output: \(output.suffix(300))")
+        }
+        return count
+    }
+}

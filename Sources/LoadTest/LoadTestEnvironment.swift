@@ -1,0 +1,73 @@
+import Foundation
+import Kafka
+import Logging
+import Postgres
+
+/// The Kafka cluster and database a load test runs against: given ones, or a `fraudstream
+/// broker` child process per run and an embedded PostgreSQL.
+final class LoadTestEnvironment: @unchecked Sendable {
+    let options: LoadTestOptions
+    let database: PostgresConfiguration
+    let logDirectory: URL
+    private let embeddedPostgres: EmbeddedPostgres?
+    private let logger: Logger
+
+    private init(options: LoadTestOptions, database: PostgresConfiguration, embeddedPostgres: EmbeddedPostgres?, logDirectory: URL, logger: Logger) {
+        self.options = options
+        self.database = database
+        self.embeddedPostgres = embeddedPostgres
+        self.logDirectory = logDirectory
+        self.logger = logger
+    }
+
+    /// Starts the embedded database when none is given.
+    static func start(_ options: LoadTestOptions, logger: Logger) async throws -> LoadTestEnvironment {
+        let logDirectory = options.resultsDirectory.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        if let database = options.database {
+            return LoadTestEnvironment(options: options, database: database, embeddedPostgres: nil, logDirectory: logDirectory, logger: logger)
+        }
+        var configuration = EmbeddedPostgres.Configuration()
+        configuration.dataDirectory = options.dataDirectory + "/postgres"
+        // Durability is not what is measured: the sink's commits would otherwise wait for fsync
+        // on whatever disk the machine has.
+        configuration.settings = ["fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_wal_size": "4GB"]
+        let postgres = EmbeddedPostgres(configuration, logger: logger)
+        let url = try await postgres.start()
+        return LoadTestEnvironment(
+            options: options, database: PostgresConfiguration(url), embeddedPostgres: postgres, logDirectory: logDirectory, logger: logger)
+    }
+
+    /// A Kafka cluster with `topics`: a fresh `fraudstream broker` child, or the given cluster
+    /// with the topics created.
+    func kafka(topics: [String: Int], name: String) async throws -> (brokers: [String], broker: ChildProcess?) {
+        if let brokers = options.brokers {
+            let admin = try KafkaAdmin(bootstrapServers: brokers, logger: logger)
+            defer { admin.close() }
+            for (topic, partitions) in topics.sorted(by: { $0.key < $1.key }) {
+                _ = try await admin.createTopic(topic, partitions: partitions)
+            }
+            return (brokers, nil)
+        }
+        let arguments = ["broker", "--port", "0", "--log-level", "warning"]
+            + topics.sorted { $0.key < $1.key }.flatMap { ["--topic", "\($0.key):\($0.value)"] }
+        let broker = try ChildProcess(executable: options.executable, arguments: arguments, name: name, logDirectory: logDirectory)
+        let bootstrap = try await broker.waitForLine(startingWith: "Kafka bootstrap:")
+        return (bootstrap.split(separator: ",").map(String.init), broker)
+    }
+
+    /// Runs `fraudstream generate` with `arguments` (brokers and topics included by the caller).
+    func generator(_ arguments: [String], name: String) throws -> ChildProcess {
+        try ChildProcess(executable: options.executable, arguments: ["generate"] + arguments, name: name, logDirectory: logDirectory)
+    }
+
+    /// A fresh connection to the database.
+    func connect() async throws -> PostgresConnection {
+        try await PostgresConnection.connect(database, logger: logger)
+    }
+
+    /// Stops what was started.
+    func stop() async {
+        try? await embeddedPostgres?.stop()
+    }
+}

@@ -1,0 +1,52 @@
+/// Everything a load test measured, for the report.
+public struct LoadTestFigures: Sendable {
+    /// The throughput run and the ceilings beside it.
+    public struct Throughput: Sendable {
+        public var transactions = 0
+        public var partitions = 0
+        public var accounts = 0
+        /// Records lost by the broker before the run (must be 0).
+        public var lostRecords: Int64 = 0
+        /// End to end: transactions written per second, from the partitions' assignment to the
+        /// last commit.
+        public var transactionsPerSecond = 0.0
+        public var seconds = 0.0
+        /// Worker CPU seconds per million transactions.
+        public var cpuSecondsPerMillion = 0.0
+        public var peakResidentBytes = 0
+        /// Plain consumer draining the same topic, records per second.
+        public var sourceCeiling = 0.0
+        /// Decode, features and model on in-memory batches, transactions per second of one core.
+        public var pipelineCeiling = 0.0
+        /// Row encoding, rows per second of one core.
+        public var encodingCeiling = 0.0
+        /// Binary COPY of the same rows into a copy of the table with the same indexes, rows per second.
+        public var copyCeiling = 0.0
+        /// Written rows per second, once a second.
+        public var timeline: [(seconds: Double, rate: Double)] = []
+    }
+
+    /// One steady-rate run.
+    public struct Latency: Sendable {
+        public var rate = 0
+        public var seconds = 0.0
+        public var transactions = 0
+        /// End-to-end latency percentiles, milliseconds: p50, p90, p99, p99.9, max.
+        public var p50 = 0.0, p90 = 0.0, p99 = 0.0, p999 = 0.0, max = 0.0
+        /// The largest consumer lag seen while generating, records.
+        public var maxLag: Int64 = 0
+        /// Whether the worker kept up: it scored at the offered rate and its lag stayed bounded.
+        public var keptUp = false
+        public var cpuSecondsPerMillion = 0.0
+        public var peakResidentBytes = 0
+        /// Per second: (seconds, p50, p99, p99.9, scored per second).
+        public var timeline: [(seconds: Double, p50: Double, p99: Double, p999: Double, rate: Double)] = []
+    }
+
+    public var throughput: Throughput?
+    public var latency: [Latency] = []
+    /// The command that reproduces the run.
+    public var command = ""
+    /// The machine: cores, memory.
+    public var machine = ""
+}

@@ -1,0 +1,44 @@
+import Foundation
+import TestSupport
+import Testing
+
+@Suite("fraudstream loadtest", .serialized)
+struct LoadTestCommandTests {
+    @Test("a short run writes a report with every figure, a PNG chart and a summary")
+    func shortRunReportsEveryFigure() throws {
+        let results = FileManager.default.temporaryDirectory.appendingPathComponent("loadtest-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: results) }
+        let run = try CommandLineRunner.run([
+            "loadtest", "--count", "3000", "--partitions", "2", "--accounts", "500", "--rates", "300", "--duration", "2s",
+            "--database-url", try TestDatabase.url(), "--results", results.path,
+        ])
+        #expect(run.status == 0, "status \(run.status): \(run.standardError.suffix(2000))")
+        let report = try String(contentsOf: results.appendingPathComponent("report.md"), encoding: .utf8)
+        for figure in [
+            "| end-to-end throughput |", "| share of the raw-COPY ceiling |", "| worker CPU per million transactions |",
+            "| worker peak resident memory |", "| records lost by the broker before the run | 0 |",
+            "| raw binary COPY of the same rows", "| a plain librdkafka consumer draining the same topic |",
+            "| the pipeline without I/O", "| scored-row encoding for COPY", "| 300 | 600 |", "Reproduce: `fraudstream loadtest",
+        ] {
+            #expect(report.contains(figure), "the report lacks \(figure):\n\(report)")
+        }
+        // Every measured figure is a number, and none of the ceilings came out as zero.
+        for line in report.split(separator: "\n") where line.hasPrefix("| raw binary") || line.hasPrefix("| a plain") || line.hasPrefix("| the pipeline") {
+            let rate = line.split(separator: "|")[1].split(separator: " ")[0].filter(\.isNumber)
+            #expect((Int(rate) ?? 0) > 0, "\(line)")
+        }
+        let chart = try Data(contentsOf: results.appendingPathComponent("chart.png"))
+        #expect(Array(chart.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(run.standardOutput.contains("throughput:") && run.standardOutput.contains("latency at 300/s:"))
+    }
+
+    @Test("bad flags stop it with a message that says how to fix them")
+    func badFlags() throws {
+        let mode = try CommandLineRunner.run(["loadtest", "--mode", "fast"])
+        #expect(mode.status != 0 && mode.standardError.contains("--mode: expected throughput, latency or all"))
+        let tooBig = try CommandLineRunner.run(["loadtest", "--count", "2000000", "--partitions", "8"])
+        #expect(tooBig.status != 0 && tooBig.standardError.contains("use --partitions"))
+        let rates = try CommandLineRunner.run(["loadtest", "--rates", "1000,fast"])
+        #expect(rates.status != 0 && rates.standardError.contains("--rates"))
+    }
+}

@@ -180,6 +180,10 @@ extension KafkaConsumer {
         let offsets = resolveStartOffsets(partitions, chosen: chosen)
         state.withLock { $0.buffer.assign(offsets) }
         RDKafkaTopicPartitionList.with(offsets) { list in
+            // The buffer starts these partitions unpaused, but librdkafka keeps a pause from an
+            // earlier assignment (rd_kafka_pause_partitions survives unassign and assign): a
+            // partition that flow control paused before it was revoked would never fetch again.
+            _ = rd_kafka_resume_partitions(client.handle, list)
             if cooperative {
                 if let error = rd_kafka_incremental_assign(client.handle, list) {
                     client.logger.error("could not assign partitions", metadata: ["error": "\(KafkaError(consuming: error, context: "assign"))"])

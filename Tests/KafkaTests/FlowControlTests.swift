@@ -55,4 +55,37 @@ struct FlowControlTests {
             await consumer.close()
         }
     }
+
+    @Test("a partition paused when it was revoked fetches again when it is assigned again")
+    func pauseDoesNotOutliveTheAssignment() async throws {
+        try await withEmbeddedCluster(topics: ["moving": 2]) { cluster in
+            let payload = [UInt8](repeating: 0x62, count: 1000)
+            _ = try await produce(cluster, count: 400) { index in
+                KafkaProducerMessage(topic: "moving", partition: Int32(index % 2), value: payload)
+            }
+            // Nobody reads A, so its small buffers fill and flow control pauses both partitions
+            // in librdkafka.
+            var configuration = testConsumerConfiguration(cluster, group: "movers", topics: ["moving"])
+            configuration.maxBufferedBytesPerPartition = 16 * 1024
+            configuration.maxBatchSize = 10
+            let consumerA = try KafkaConsumer(configuration: configuration)
+            #expect(try await eventually {
+                consumerA.state.withLock { state in
+                    state.buffer.partitions.count == 2 && state.buffer.partitions.values.allSatisfy(\.pausedInClient)
+                }
+            })
+            try await Task.sleep(for: .milliseconds(300))
+
+            // B joins: A's partitions are revoked (their buffers dropped) and one is assigned to
+            // A again, from the start, with a fresh buffer that must fill again.
+            let consumerB = try KafkaConsumer(configuration: testConsumerConfiguration(cluster, group: "movers", topics: ["moving"]))
+            #expect(try await eventually { consumerA.assignment.count == 1 && consumerB.assignment.count == 1 })
+            let kept = try #require(consumerA.assignment.first)
+            let records = try await collect(from: consumerA, timeout: .seconds(20)) { $0.count >= 200 }
+            #expect(records.count == 200, "A received \(records.count) of the 200 records of \(kept)")
+            #expect(records.allSatisfy { $0.topicPartition == kept })
+            await consumerB.close()
+            await consumerA.close()
+        }
+    }
 }

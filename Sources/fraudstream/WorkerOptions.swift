@@ -67,14 +67,19 @@ struct WorkerOptions: ParsableArguments {
         guard let brokerList = setting(brokers, "KAFKA_BROKERS") else {
             throw ValidationError("no Kafka brokers: pass --brokers host:port or set KAFKA_BROKERS (try `fraudstream demo` for a self-contained run)")
         }
-        var configuration: WorkerConfiguration
+        let parsedBrokers: [String]
         do {
-            configuration = WorkerConfiguration(
-                brokers: try KafkaSettings.parseBrokers(brokerList), group: setting(group, "FRAUDSTREAM_GROUP") ?? "fraudstream",
-                database: database.configuration)
+            parsedBrokers = try KafkaSettings.parseBrokers(brokerList)
+        } catch {
+            let problem = error.message.hasPrefix("brokers: ") ? String(error.message.dropFirst(9)) : error.message
+            throw ValidationError("\(Self.source(flag: "brokers", variable: "KAFKA_BROKERS", flagGiven: brokers != nil)): \(problem)")
+        }
+        var configuration = WorkerConfiguration(
+            brokers: parsedBrokers, group: setting(group, "FRAUDSTREAM_GROUP") ?? "fraudstream", database: database.configuration)
+        do {
             configuration.kafkaProperties = try KafkaSettings.parseProperties(kafkaProperties)
         } catch {
-            throw ValidationError("--brokers / --kafka-property: \(error)")
+            throw ValidationError("--kafka-property: \(error.message)")
         }
         configuration.schema = database.schema
         configuration.migrate = !noMigrate
@@ -92,17 +97,56 @@ struct WorkerOptions: ParsableArguments {
         do {
             try configuration.validate()
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError(describe(error, environment: environment))
         }
         return configuration
     }
 
+    /// A setting that ``WorkerConfiguration/validate()`` refused, named as the person gave it:
+    /// the flag, or the variable it came from.
+    private func describe(_ error: WorkerConfigurationError, environment: [String: String]) -> String {
+        // Each setting: the value its flag was given (nil if none), and its variable.
+        let flags: [String: (given: String?, variable: String)] = [
+            "group": (group, "FRAUDSTREAM_GROUP"), "topic": (topic, "FRAUDSTREAM_TOPIC"),
+            "labels-topic": (labelsTopic, "FRAUDSTREAM_LABELS_TOPIC"), "dead-letter-topic": (deadLetterTopic, "FRAUDSTREAM_DEAD_LETTER_TOPIC"),
+            "alerts-topic": (alertsTopic, "FRAUDSTREAM_ALERTS_TOPIC"), "batch-rows": (batchRows.map(String.init), "FRAUDSTREAM_BATCH_ROWS"),
+            "max-pending-rows": (maxPendingRows.map(String.init), "FRAUDSTREAM_MAX_PENDING_ROWS"),
+            "flush-interval": (flushInterval, "FRAUDSTREAM_FLUSH_INTERVAL"), "checkpoint-interval": (checkpointInterval, "FRAUDSTREAM_CHECKPOINT_INTERVAL"),
+            "session-timeout": (sessionTimeout, "FRAUDSTREAM_SESSION_TIMEOUT"), "drain-timeout": (drainTimeout, "FRAUDSTREAM_DRAIN_TIMEOUT"),
+        ]
+        switch error.setting {
+        case "topics":
+            return "--topic, --labels-topic, --dead-letter-topic and --alerts-topic (or their FRAUDSTREAM_* variables) must name different topics: \(error.problem)"
+        case "schema":
+            // The schema flag's default is the variable's value, so whether it was typed is unknown.
+            let variable = environment["FRAUDSTREAM_SCHEMA"].map { $0 == database.schema ? " (or FRAUDSTREAM_SCHEMA)" : "" } ?? ""
+            return "--schema\(variable): \(error.problem)"
+        default:
+            guard let flag = flags[error.setting] else { return "--\(error.setting): \(error.problem)" }
+            let fromVariable = flag.given == nil && !(environment[flag.variable] ?? "").isEmpty
+            return "\(Self.source(flag: error.setting, variable: flag.variable, flagGiven: !fromVariable)): \(error.problem)"
+        }
+    }
+
+    /// `--flag`, or `VARIABLE (for --flag)` when the value came from the variable.
+    private static func source(flag: String, variable: String, flagGiven: Bool) -> String {
+        flagGiven ? "--\(flag)" : "\(variable) (for --\(flag))"
+    }
+
     /// The model to score with, and the version stored with each row: the file's name and a
     /// hash of its bytes, so two different files never share a version.
+    /// - Throws: `ValidationError` naming `--model` or `FRAUDSTREAM_MODEL` when the file given
+    ///   cannot be read or is not a model.
     func loadModel(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (ModelFile, String) {
         let path = model ?? environment["FRAUDSTREAM_MODEL"].flatMap { $0.isEmpty ? nil : $0 }
         let url = try path.map { URL(fileURLWithPath: $0) } ?? DefaultModel.url()
-        let file = try ModelFile.load(url.path)
+        let file: ModelFile
+        do {
+            file = try ModelFile.load(url.path)
+        } catch {
+            guard path != nil else { throw error }
+            throw ValidationError("\(Self.source(flag: "model", variable: "FRAUDSTREAM_MODEL", flagGiven: model != nil)): \(error)")
+        }
         let bytes = (try? Data(contentsOf: url)) ?? Data()
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {

@@ -30,6 +30,8 @@ public struct WireDecodingError: Error, Sendable, Equatable, CustomStringConvert
             case nonFiniteNumber = "non_finite_number"
             case emptyField = "empty_field"
             case invalidTimestamp = "invalid_timestamp"
+            case nulCharacter = "nul_character"
+            case fieldTooLong = "field_too_long"
         }
 
         private let value: Value
@@ -62,6 +64,10 @@ public struct WireDecodingError: Error, Sendable, Equatable, CustomStringConvert
         public static let emptyField = Reason(.emptyField)
         /// A timestamp is neither RFC 3339 with an offset nor integer epoch milliseconds in range.
         public static let invalidTimestamp = Reason(.invalidTimestamp)
+        /// A string field holds the NUL character (`\u0000`), which no text column can store.
+        public static let nulCharacter = Reason(.nulCharacter)
+        /// A string field is longer than ``WireDecodingError/maxTextBytes``.
+        public static let fieldTooLong = Reason(.fieldTooLong)
 
         /// The stable snake_case code of this reason, for storage and metrics labels.
         public var code: String {
@@ -179,6 +185,24 @@ extension WireDecodingError {
             description: "field \"\(field)\": cannot read \(found) as a time; expected an RFC 3339 string "
                 + "with a time zone between years 0000 and 9999 (e.g. \"2026-01-01T12:00:00.123Z\" or "
                 + "\"2026-01-01T12:00:00+02:00\") or epoch milliseconds as a JSON integer"
+        )
+    }
+
+    /// The longest string field, in UTF-8 bytes: identifiers are indexed in PostgreSQL, whose
+    /// B-tree entries are limited to about 2,700 bytes.
+    public static let maxTextBytes = 256
+
+    static func nulCharacter(_ field: String) -> Self {
+        Self(
+            reason: .nulCharacter, field: field,
+            description: "field \"\(field)\": contains the NUL character (\\u0000), which text cannot hold; remove it"
+        )
+    }
+
+    static func fieldTooLong(_ field: String, bytes: Int) -> Self {
+        Self(
+            reason: .fieldTooLong, field: field,
+            description: "field \"\(field)\": \(bytes) bytes long; string fields are at most \(maxTextBytes) bytes"
         )
     }
 

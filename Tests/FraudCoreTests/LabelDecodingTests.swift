@@ -56,6 +56,9 @@ import Testing
             "duplicate is_fraud", #"{"id":"tx-1","is_fraud":true,"is_fraud":false,"labeled_at":0}"#,
             .duplicateField, field: "is_fraud", #"field "is_fraud" appears more than once; send each field once"#),
         Rejection(
+            "NUL in fraud_type", #"{"id":"tx-1","is_fraud":true,"fraud_type":"a\u0000b","labeled_at":0}"#, .nulCharacter,
+            field: "fraud_type", #"field "fraud_type": contains the NUL character (\u0000), which text cannot hold; remove it"#),
+        Rejection(
             "top level array", "[]", .notAnObject, byteOffset: 0, "expected a JSON object at the top level, found an array"),
     ]
 

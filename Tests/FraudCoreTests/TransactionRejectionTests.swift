@@ -73,6 +73,12 @@ import Testing
             "empty id", Fixtures.transaction(replacing: #""tx-1""#, with: #""""#), .emptyField,
             field: "id", #"field "id": must not be an empty string"#),
         Rejection(
+            "NUL character in id", Fixtures.transaction(replacing: #""tx-1""#, with: #""tx\u00001""#), .nulCharacter,
+            field: "id", #"field "id": contains the NUL character (\u0000), which text cannot hold; remove it"#),
+        Rejection(
+            "account_to of 257 bytes", Fixtures.transaction(replacing: #""M2""#, with: "\"" + String(repeating: "M", count: 257) + "\""),
+            .fieldTooLong, field: "account_to", #"field "account_to": 257 bytes long; string fields are at most 256 bytes"#),
+        Rejection(
             "duplicate field", Fixtures.transaction(replacing: #""amount":12.5"#, with: #""amount":12.5,"amount":13"#),
             .duplicateField, field: "amount", #"field "amount" appears more than once; send each field once"#),
         Rejection(
@@ -275,7 +281,7 @@ import Testing
             .notAnObject: "not_an_object", .missingField: "missing_field", .duplicateField: "duplicate_field",
             .wrongType: "wrong_type", .unknownTransactionType: "unknown_transaction_type",
             .negativeAmount: "negative_amount", .nonFiniteNumber: "non_finite_number", .emptyField: "empty_field",
-            .invalidTimestamp: "invalid_timestamp",
+            .invalidTimestamp: "invalid_timestamp", .nulCharacter: "nul_character", .fieldTooLong: "field_too_long",
         ]
         for (reason, code) in codes {
             #expect(reason.code == code)

@@ -17,7 +17,21 @@ extension JSONScanner {
             problem.record(.emptyField("\(field)"))
             return nil
         }
-        return string(token)
+        return storable(string(token), field, problem: &problem)
+    }
+
+    /// `text` if a text column can store it and it is within the length limit; else records why not.
+    private func storable(_ text: String, _ field: StaticString, problem: inout WireDecodingError?) -> String? {
+        let bytes = text.utf8.count
+        guard bytes <= WireDecodingError.maxTextBytes else {
+            problem.record(.fieldTooLong("\(field)", bytes: bytes))
+            return nil
+        }
+        guard !text.utf8.contains(0) else {
+            problem.record(.nulCharacter("\(field)"))
+            return nil
+        }
+        return text
     }
 
     /// Reads a string or `null`; returns `.some(nil)` for `null`.
@@ -26,7 +40,7 @@ extension JSONScanner {
     ) throws(WireDecodingError) -> String?? {
         switch try peekValue() {
         case UInt8(ascii: "\""):
-            return .some(string(try readString()))
+            return .some(storable(string(try readString()), field, problem: &problem))
         case UInt8(ascii: "n"):
             try readNull()
             return .some(nil)

@@ -108,11 +108,6 @@ extension KafkaConsumer {
             return restarts
         }
 
-        /// After a full re-assignment librdkafka has every partition running again.
-        mutating func forgetClientPauses() {
-            for partition in rotation { partitions[partition]?.pausedInClient = false }
-        }
-
         mutating func setPausedByReader(_ paused: Bool, _ targets: [KafkaTopicPartition]) {
             for partition in targets where partitions[partition] != nil {
                 partitions[partition]?.pausedByReader = paused

@@ -88,7 +88,8 @@ extension KafkaConsumer {
                 client.logger.error("could not restart partitions after a gap", metadata: ["error": "\(KafkaError(err, context: "assign"))"])
             }
         }
-        state.withLock { $0.buffer.forgetClientPauses() }
+        // librdkafka keeps application pauses across assign, so the buffer's record of which
+        // partitions it paused stays true, and they are resumed when they drain.
     }
 
     private func handleError(_ message: UnsafeMutablePointer<rd_kafka_message_t>) {

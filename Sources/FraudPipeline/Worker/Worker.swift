@@ -106,6 +106,10 @@ public final class Worker: Service, Sendable {
         var producerConfiguration = DeadLetterSink.producerConfiguration(bootstrapServers: configuration.brokers)
         producerConfiguration.additionalProperties.merge(configuration.kafkaProperties) { _, given in given }
         producerConfiguration.clientID = "fraudstream-worker"
+        // Alerts and dead letters are few, and each write commits only once they are delivered:
+        // send them at once rather than waiting for company.
+        producerConfiguration.linger = .zero
+        producerConfiguration.additionalProperties["socket.nagle.disable"] = "true"
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
 
         let (controlStream, control) = AsyncStream<ProcessingInput>.makeStream()

@@ -61,7 +61,9 @@ struct LatencyRun {
             previous = now
             if generator.process.isRunning {
                 figures.maxLag = max(figures.maxLag, now.totalLag)
-                progress("latency \(rate)/s: \(Int(elapsed))s scored \(now.scored - before.scored), lag \(now.totalLag), p99 \(String(format: "%.1f", ms(99))) ms")
+                progress("latency \(rate)/s: \(Int(elapsed))s scored \(now.scored - before.scored), lag \(now.totalLag), "
+                    + "p50 \(String(format: "%.1f", ms(50))) ms, p99 \(String(format: "%.1f", ms(99))) ms; sink writes: p50 "
+                    + "\(now.sinkWriteDuration.valueAtPercentile(50) / 1000) ms, \(now.sinkBatchRows.valueAtPercentile(50)) rows")
                 continue
             }
             break

@@ -28,8 +28,8 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Transactions pre-filled for the throughput run (default 1000000).")
     var count = 1_000_000
 
-    @Option(help: "Partitions of the topics; the embedded broker keeps about 5 MiB each (default 96).")
-    var partitions = 96
+    @Option(help: "Partitions of the topics; the embedded broker keeps about 5 MiB each (default 160).")
+    var partitions = 160
 
     @Option(help: "Accounts in the throughput run's population (default 1000000).")
     var accounts = 1_000_000

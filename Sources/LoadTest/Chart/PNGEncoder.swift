@@ -1,6 +1,5 @@
-/// Writes RGB images as PNG files with no compression library: the pixel rows go into
-/// "stored" deflate blocks, which every PNG reader accepts. Charts of a few hundred
-/// kilobytes do not need more.
+/// Writes RGB images as PNG files with no compression library: the pixel rows are compressed
+/// by ``Deflate``, which finds the repeats a chart is made of.
 enum PNGEncoder {
     /// The PNG bytes of an image.
     /// - Parameters:
@@ -21,25 +20,9 @@ enum PNGEncoder {
         header.appendBigEndian(UInt32(height))
         header += [8, 2, 0, 0, 0]  // 8 bits per channel, RGB, deflate, no filter set, no interlace
         appendChunk("IHDR", header, to: &png)
-        appendChunk("IDAT", zlibStored(raw), to: &png)
+        appendChunk("IDAT", Deflate.zlib(raw, distances: [1, 3, width * 3 + 1]), to: &png)
         appendChunk("IEND", [], to: &png)
         return png
-    }
-
-    /// A zlib stream of `data` in stored (uncompressed) deflate blocks.
-    static func zlibStored(_ data: [UInt8]) -> [UInt8] {
-        var out: [UInt8] = [0x78, 0x01]
-        var offset = 0
-        repeat {
-            let length = min(65_535, data.count - offset)
-            let isLast = offset + length == data.count
-            out.append(isLast ? 1 : 0)
-            out += [UInt8(length & 0xFF), UInt8(length >> 8), UInt8(~length & 0xFF), UInt8((~length >> 8) & 0xFF)]
-            out += data[offset..<(offset + length)]
-            offset += length
-        } while offset < data.count
-        out.appendBigEndian(adler32(data))
-        return out
     }
 
     static func adler32(_ data: [UInt8]) -> UInt32 {

@@ -46,7 +46,7 @@ struct ProcessingStage: Sendable {
                 for assigned in partitions {
                     slots[assigned.processor.partition] = Slot(
                         processor: assigned.processor, expectedOffset: assigned.startOffset,
-                        replayUntil: assigned.replayUntil, lastCheckpoint: .now,
+                        replayUntil: assigned.replayUntil, lastCheckpoint: staggeredStart(assigned.processor.partition),
                         replaying: assigned.startOffset < assigned.replayUntil)
                 }
                 metrics.update { [count = slots.count] in $0.assignedPartitions = count }
@@ -64,6 +64,14 @@ struct ProcessingStage: Sendable {
                 }
             }
         }
+    }
+
+    /// When a partition's checkpoint clock starts: spread over one interval by partition number,
+    /// so that the partitions' snapshots (each serialising every account of the partition) do
+    /// not all land in the same write and stall it.
+    private func staggeredStart(_ partition: Int32) -> ContinuousClock.Instant {
+        let slots = 16
+        return .now - checkpointInterval * (Double(Int(partition) % slots) / Double(slots))
     }
 
     /// Logs and counts records deleted by retention. Those below the committed offset were

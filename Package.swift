@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "FraudCore", targets: ["FraudCore"]),
         .library(name: "Generator", targets: ["Generator"]),
         .library(name: "FraudModel", targets: ["FraudModel"]),
+        .library(name: "FraudPipeline", targets: ["FraudPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -30,6 +30,7 @@ let package = Package(
         benchmarks("GeneratorBenchmarks", using: ["FraudCore", "Generator"]),
         benchmarks("FeatureBenchmarks", using: ["FraudCore"]),
         benchmarks("ModelBenchmarks", using: ["FraudModel"]),
+        benchmarks("PipelineBenchmarks", using: ["FraudCore", "FraudModel", "FraudPipeline", "Generator", "Kafka"]),
     ],
     swiftLanguageModes: [.v6]
 )

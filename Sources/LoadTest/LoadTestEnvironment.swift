@@ -1,4 +1,6 @@
 import Foundation
+import FraudModel
+import FraudPipeline
 import Kafka
 import Logging
 import Postgres
@@ -59,6 +61,32 @@ final class LoadTestEnvironment: @unchecked Sendable {
     /// Runs `fraudstream generate` with `arguments` (brokers and topics included by the caller).
     func generator(_ arguments: [String], name: String) throws -> ChildProcess {
         try ChildProcess(executable: options.executable, arguments: ["generate"] + arguments, name: name, logDirectory: logDirectory)
+    }
+
+    /// Starts a worker on `topic` in a schema and group of its own, and waits until it holds
+    /// all `partitions` of the topic.
+    /// - Returns: The worker and the task running it.
+    func startWorker(
+        brokers: [String], topic: String, id: String, partitions: Int, model: ModelFile, modelVersion: String
+    ) async throws -> (worker: Worker, running: Task<Void, any Error>) {
+        var configuration = WorkerConfiguration(brokers: brokers, group: "loadtest_\(id)", database: database)
+        configuration.schema = "loadtest_\(id)"
+        configuration.transactionsTopic = topic
+        configuration.labelsTopic = nil
+        configuration.alertsTopic = topic + "_alerts"
+        configuration.deadLetterTopic = topic + "_dead_letters"
+        configuration.sessionTimeout = .seconds(6)
+        let worker = Worker(configuration: configuration, model: model, modelVersion: modelVersion, logger: logger)
+        let running = Task { try await worker.run() }
+        let deadline = ContinuousClock.now + .seconds(120)
+        while worker.metrics.snapshot().assignedPartitions < partitions {
+            guard ContinuousClock.now < deadline else {
+                worker.stop()
+                throw LoadTestError("the worker did not get the \(partitions) partitions of \(topic) within 2 minutes")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return (worker, running)
     }
 
     /// A fresh connection to the database.

@@ -57,20 +57,9 @@ struct ThroughputRun {
 
     private func drainWithWorker(brokers: [String], topic: String, id: String, into figures: inout LoadTestFigures.Throughput) async throws {
         let options = environment.options
-        var configuration = WorkerConfiguration(brokers: brokers, group: "loadtest_\(id)", database: environment.database)
-        configuration.schema = "loadtest_\(id)"
-        configuration.transactionsTopic = topic
-        configuration.labelsTopic = nil
-        configuration.alertsTopic = topic + "_alerts"
-        configuration.deadLetterTopic = topic + "_dead_letters"
-        configuration.sessionTimeout = .seconds(6)
-        let worker = Worker(configuration: configuration, model: model, modelVersion: modelVersion, logger: logger)
-        let running = Task { try await worker.run() }
+        let (worker, running) = try await environment.startWorker(
+            brokers: brokers, topic: topic, id: id, partitions: options.partitions, model: model, modelVersion: modelVersion)
         defer { worker.stop() }
-        while worker.metrics.snapshot().assignedPartitions < options.partitions {
-            if running.isCancelled { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
         ProcessStatistics.resetPeak()
         let startCPU = ProcessStatistics.cpuSeconds()
         let start = ContinuousClock.now

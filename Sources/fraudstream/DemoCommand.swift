@@ -95,7 +95,7 @@ struct DemoCommand: AsyncParsableCommand {
         let options = try generatorOptions(brokers: cluster.bootstrapServers)
         out.status("generating \(Int(rate)) transactions/s for \(duration) (simulated clock at \(Int(rate / 4))× wall time, seed \(options.simulation.seed)) into \(partitions) partitions; scoring live")
         let stop = GeneratorStopSignal()
-        let interrupts = DemoOutput.stopOnInterrupt { stop.stop() }
+        let interrupts = InterruptHandler.stopOnInterrupt(stop, message: "\ndemo: stopping early (Ctrl-C again to quit at once)")
         defer { interrupts.cancel() }
         let live = Task { await out.liveLine(metrics: worker.metrics) }
         let generated = try await GeneratorRun.run(options: options, stop: stop, logger: logger)

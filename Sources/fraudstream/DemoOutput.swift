@@ -3,7 +3,6 @@ import Foundation
 import FraudModel
 import FraudPipeline
 import Generator
-import Synchronization
 
 /// What `fraudstream demo` prints: progress on standard error (a live line on a terminal, a
 /// line every five seconds otherwise), and the final report on standard output.
@@ -73,23 +72,4 @@ struct DemoOutput: Sendable {
     private static func percent(_ value: Double?) -> String {
         value.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a"
     }
-
-    /// Calls `stop` on the first SIGINT; a second one exits at once.
-    static func stopOnInterrupt(_ stop: @escaping @Sendable () -> Void) -> any DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        let interrupted = InterruptCount()
-        source.setEventHandler {
-            if interrupted.increment() > 1 { exit(130) }
-            FileHandle.standardError.write(Data("\ndemo: stopping early (Ctrl-C again to quit at once)\n".utf8))
-            stop()
-        }
-        source.resume()
-        return source
-    }
-}
-
-private final class InterruptCount: Sendable {
-    private let count = Atomic<Int>(0)
-    func increment() -> Int { count.add(1, ordering: .relaxed).newValue }
 }

@@ -120,25 +120,12 @@ struct GenerateCommand: AsyncParsableCommand {
             printToStandardError("generate: seed \(options.simulation.seed) (pass --seed \(options.simulation.seed) to repeat this stream)")
         }
         let stop = GeneratorStopSignal()
-        let interrupts = Self.stopOnInterrupt(stop)
+        let interrupts = InterruptHandler.stopOnInterrupt(
+            stop, message: "generate: stopping after the current batch (press Ctrl-C again to quit at once)")
         defer { interrupts.cancel() }
         _ = try await GeneratorRun.run(options: options, stop: stop) { progress in
             printToStandardError(progress.description)
         }
-    }
-
-    /// The first SIGINT asks the run to stop cleanly (flush, pending labels, summary); a
-    /// second one exits at once.
-    private static func stopOnInterrupt(_ stop: GeneratorStopSignal) -> any DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            if stop.isStopRequested { Foundation.exit(130) }
-            printToStandardError("generate: stopping after the current batch (press Ctrl-C again to quit at once)")
-            stop.stop()
-        }
-        source.resume()
-        return source
     }
 }
 

@@ -74,9 +74,11 @@ struct SinkStage: Sendable {
         defer { for drain in write.drains { drain.done.complete() } }
         guard !write.nextOffsets.isEmpty else { return }
 
-        let publication = Publication { [write, deadLetters, alerts] in
+        // Most writes have nothing for Kafka: start no task for them.
+        let alerting = alerts != nil && write.flagged > 0
+        let publication = write.letters.isEmpty && !alerting ? nil : Publication { [write, deadLetters, alerts] in
             async let letters: Void = write.letters.isEmpty ? () : { _ = try await deadLetters.publish(write.letters) }()
-            async let flagged: Void = (alerts == nil || write.flagged == 0) ? () : alerts!.publish(write.rows)
+            async let flagged: Void = alerting ? alerts!.publish(write.rows) : ()
             _ = try await (letters, flagged)
         }
         let checkpointList = Array(write.checkpoints.values)
@@ -91,7 +93,7 @@ struct SinkStage: Sendable {
                             checkpoint.snapshot, stateOffset: checkpoint.stateOffset, featureSchemaVersion: FeatureSchema.current.version,
                             group: group, topic: topic, partition: checkpoint.partition, on: connection)
                     }
-                    try await publication.delivered()
+                    try await publication?.delivered()
                 }
             } catch {
                 metrics.update { $0.sinkRetries += 1 }

@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "Generator", targets: ["Generator"]),
         .library(name: "FraudModel", targets: ["FraudModel"]),
         .library(name: "FraudPipeline", targets: ["FraudPipeline"]),
+        .library(name: "Observability", targets: ["Observability"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-async-algorithms", from: "1.1.4"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries, as thin system-library targets.
@@ -95,8 +101,39 @@ let package = Package(
                 .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strictConcurrency
+        ),
+
+        // The worker's HTTP face for operators: Prometheus `/metrics`, `/healthz`, `/readyz`, and
+        // the status row each worker keeps in PostgreSQL.
+        .target(
+            name: "Observability",
+            dependencies: [
+                "FraudPipeline",
+                "Kafka",
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictConcurrency
+        ),
+
+        // The analysts' page and its JSON endpoints, read from PostgreSQL.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "FraudPipeline",
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Assets")],
             swiftSettings: strictConcurrency
         ),
 
@@ -123,11 +160,14 @@ let package = Package(
                 "FraudPipeline",
                 "FraudModel",
                 "LoadTest",
+                "Observability",
+                "Dashboard",
                 "CRdKafka",
                 "CLibPQ",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             resources: [.copy("Resources/default-model.json")],
             swiftSettings: strictConcurrency
@@ -145,6 +185,21 @@ let package = Package(
         .testTarget(name: "FraudPipelineTests", dependencies: ["FraudPipeline", "FraudCore", "FraudModel", "Kafka", "Postgres", "TestSupport"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudCoreTests", dependencies: ["FraudCore"], swiftSettings: strictConcurrency),
         .testTarget(name: "FraudModelTests", dependencies: ["FraudModel"], exclude: ["Fixtures"], swiftSettings: strictConcurrency),
+        .testTarget(
+            name: "ObservabilityTests",
+            dependencies: ["Observability", "FraudPipeline", "Kafka", "Postgres", "TestSupport"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: ["Dashboard", "FraudPipeline", "Postgres", "TestSupport"],
+            swiftSettings: strictConcurrency
+        ),
+        .testTarget(
+            name: "ComposeTests",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strictConcurrency
+        ),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"], swiftSettings: strictConcurrency),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FraudCore", "Kafka"], swiftSettings: strictConcurrency),
         .testTarget(

@@ -1,7 +1,7 @@
 extension SchemaMigration {
     /// Every step of the schema, in order. Steps are never edited once released: a change is
     /// a new step.
-    public static let all: [SchemaMigration] = [tables, monitoringViews]
+    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus]
 
     /// The tables the worker writes and analysts read, with the indexes their queries need.
     static let tables = SchemaMigration(
@@ -134,6 +134,65 @@ extension SchemaMigration {
                 FROM scored_transactions s
                 LEFT JOIN labels l ON l.transaction_id = s.transaction_id
                 GROUP BY 1;
+            """
+    )
+
+    /// The model registry (documents and activations, announced with NOTIFY), the status row
+    /// each worker keeps for dashboards, and a cheap index for "scored per second" charts.
+    static let registryAndStatus = SchemaMigration(
+        version: 3,
+        name: "model registry with activations, worker status, BRIN index on scored_at",
+        sql: """
+            -- A registered model keeps its whole model file; rows from before the registry
+            -- existed have none and cannot be activated.
+            ALTER TABLE models ADD COLUMN document text;
+            ALTER TABLE models ADD COLUMN description text NOT NULL DEFAULT '';
+
+            -- The active version is the latest activation; the history stays for audits.
+            CREATE TABLE model_activations (
+                id bigserial PRIMARY KEY,
+                version text NOT NULL REFERENCES models (version),
+                activated_at timestamptz NOT NULL DEFAULT now(),
+                activated_by text NOT NULL DEFAULT current_user
+            );
+
+            -- Every activation, however it is made (the CLI or plain SQL), wakes the workers
+            -- listening on one channel; the payload names the schema, so workers of other
+            -- schemas in the same database ignore it.
+            CREATE FUNCTION notify_model_activation() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('fraudstream_model_activated', TG_TABLE_SCHEMA);
+                RETURN NEW;
+            END
+            $$;
+            CREATE TRIGGER model_activations_notify AFTER INSERT ON model_activations
+                FOR EACH ROW EXECUTE FUNCTION notify_model_activation();
+
+            -- One row per running worker, refreshed every few seconds, for dashboards that
+            -- only see the database.
+            CREATE TABLE worker_status (
+                worker_id text PRIMARY KEY,
+                consumer_group text NOT NULL,
+                host text NOT NULL,
+                pid integer NOT NULL,
+                started_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                model_version text NOT NULL,
+                assigned_partitions integer NOT NULL,
+                consumed bigint NOT NULL,
+                scored bigint NOT NULL,
+                written bigint NOT NULL,
+                flagged bigint NOT NULL,
+                rejected bigint NOT NULL,
+                late bigint NOT NULL,
+                duplicates bigint NOT NULL,
+                latency_p50_ms double precision NOT NULL,
+                latency_p99_ms double precision NOT NULL,
+                partition_lag jsonb NOT NULL DEFAULT '{}'
+            );
+
+            -- Rows arrive in scored_at order, so a BRIN index is tiny and nearly free to keep.
+            CREATE INDEX scored_transactions_scored_at ON scored_transactions USING brin (scored_at);
             """
     )
 }

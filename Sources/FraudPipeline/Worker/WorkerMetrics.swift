@@ -48,6 +48,10 @@ public final class WorkerMetrics: Sendable {
         public var sinkBatchRows = Histogram<UInt64>(highestTrackableValue: 10_000_000, numberOfSignificantValueDigits: .two)
         /// Whether the sink is currently waiting for the database to come back.
         public var databaseUnavailable = false
+        /// The registry version (or model file version) scoring new batches now.
+        public var modelVersion = ""
+        /// Times the worker switched to a newly activated model version while running.
+        public var modelSwaps = 0
 
         /// The total lag over all partitions.
         public var totalLag: Int64 { lag.values.reduce(0, +) }

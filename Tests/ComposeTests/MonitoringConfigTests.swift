@@ -114,6 +114,19 @@ struct MonitoringConfigTests {
         #expect(shows("fraudstream_assigned_partitions") && shows("fraudstream_database_available"))
     }
 
+    @Test("the dashboard's and the alert rules' readiness bound is the workers' FRAUDSTREAM_READY_MAX_LAG")
+    func readinessBound() throws {
+        let expressions = try Self.panels().flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
+        let ready = try #require(expressions.first { $0.contains("fraudstream_assigned_partitions > 0") }, "no readiness panel")
+        let bound = try #require(ready.firstMatch(of: /fraudstream_consumer_lag\)\s*<\s*(\d+)/).map { String($0.1) })
+        let alert = try #require(try Self.alertRules().first { $0["alert"] as? String == "FraudstreamLagGrowing" }?["expr"] as? String)
+        #expect(alert.contains("> \(bound)"), "FraudstreamLagGrowing: \(alert)")
+        for path in ComposeFile.paths {
+            let worker = ComposeFile.environment(try ComposeFile(path).service("worker"))
+            #expect(worker["FRAUDSTREAM_READY_MAX_LAG"] == bound, "\(path): the dashboard counts a worker ready below \(bound) records of lag")
+        }
+    }
+
     static func panels() throws -> [[String: Any]] {
         let dashboard = try RepositoryFiles.jsonObject("compose/grafana/dashboards/fraudstream.json")
         let top = dashboard["panels"] as? [[String: Any]] ?? []

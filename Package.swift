@@ -197,7 +197,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ComposeTests",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["fraudstream", .product(name: "Yams", package: "Yams")],
             swiftSettings: strictConcurrency
         ),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"], swiftSettings: strictConcurrency),

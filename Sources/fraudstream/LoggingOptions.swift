@@ -4,7 +4,7 @@ import Logging
 
 /// Flags shared by every command that logs.
 struct LoggingOptions: ParsableArguments {
-    @Option(name: .customLong("log-level"), help: "Least severe log level shown: trace, debug, info, notice, warning, error or critical.")
+    @Option(name: .customLong("log-level"), help: "Least severe log level shown: trace, debug, info, notice, warning, error or critical ($FRAUDSTREAM_LOG_LEVEL).")
     var level: String = ProcessInfo.processInfo.environment["FRAUDSTREAM_LOG_LEVEL"] ?? "info"
 
     func validate() throws {

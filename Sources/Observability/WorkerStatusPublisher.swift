@@ -65,7 +65,11 @@ public struct WorkerStatusPublisher: Service {
                 if let connection {
                     open = connection
                 } else {
-                    open = try await PostgresConnection.connect(database, logger: logger)
+                    // The connection's own lost/reconnected lines would repeat this publisher's
+                    // one warning per outage: keep only its errors.
+                    var quiet = logger
+                    quiet.logLevel = max(logger.logLevel, .error)
+                    open = try await PostgresConnection.connect(database, logger: quiet)
                     connection = open
                 }
                 try await publish(on: open)

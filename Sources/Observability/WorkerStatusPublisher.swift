@@ -56,9 +56,11 @@ public struct WorkerStatusPublisher: Service {
     }
 
     /// Writes the row every ``interval`` until the service group shuts down, then deletes it.
+    /// The first write waits one interval, so that the worker has migrated a fresh schema by then.
     public func run() async {
         var connection: PostgresConnection?
         var failing = false
+        try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let open: PostgresConnection

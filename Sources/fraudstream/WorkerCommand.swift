@@ -1,7 +1,10 @@
 import ArgumentParser
 import FraudPipeline
 import Generator
+import Hummingbird
 import Logging
+import Observability
+import Prometheus
 import ServiceLifecycle
 
 /// `fraudstream worker`: the long-running scoring process.
@@ -11,11 +14,13 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Score transactions from Kafka into PostgreSQL, exactly once, until stopped.",
         discussion: """
             A consumer-group member: start several with the same --group to share the partitions. \
-            SIGTERM or SIGINT drains, commits and checkpoints the partitions, then exits with 0.
+            SIGTERM or SIGINT drains, commits and checkpoints the partitions, then exits with 0. \
+            Serves /metrics, /healthz and /readyz on --http-host and --http-port.
             """
     )
 
     @OptionGroup var options: WorkerOptions
+    @OptionGroup var http: HTTPOptions
     @OptionGroup var logging: LoggingOptions
 
     @Option(name: .customLong("status-interval"), help: "How often to log a status line; 0s for never (default 10s).")
@@ -23,6 +28,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try options.configuration()
+        _ = try options.readyMaxLag()
+        _ = try http.endpoint()
         _ = try Self.statusInterval(statusInterval)
     }
 
@@ -30,10 +37,40 @@ struct WorkerCommand: AsyncParsableCommand {
         logging.bootstrap()
         let logger = Logger(label: "fraudstream.worker")
         let configuration = try options.configuration()
+        let readyMaxLag = try options.readyMaxLag()
+        let endpoint = try http.endpoint()
         let (model, version) = try options.loadModel()
-        let worker = Worker(configuration: configuration, model: model, modelVersion: version, logger: logger)
-        var services = [ServiceGroupConfiguration.ServiceConfiguration(
-            service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)]
+
+        // One registry per worker, handed down rather than bootstrapped into MetricsSystem.
+        let registry = PrometheusCollectorRegistry()
+        let metrics = WorkerMetrics(factory: PrometheusExporter.metricsFactory(registry: registry), modelVersion: version)
+        let exporter = PrometheusExporter(metrics: metrics, registry: registry)
+        let worker = Worker(configuration: configuration, model: model, modelVersion: version, metrics: metrics, logger: logger)
+
+        let router = Router()
+        OperatorEndpoints(exporter: exporter, readyMaxLag: readyMaxLag).add(to: router)
+        // The dashboard's routes go here, on the same router and port:
+        // DashboardEndpoints(...).add(to: router)
+        let server = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(endpoint.host, port: endpoint.port), serverName: "fraudstream"),
+            onServerRunning: { channel in
+                logger.info("http server listening", metadata: [
+                    "host": "\(endpoint.host)", "port": "\(channel.localAddress?.port ?? endpoint.port)",
+                ])
+            },
+            logger: logger)
+        let statusPublisher = try WorkerStatusPublisher(
+            metrics: metrics, database: configuration.database, schema: configuration.schema, group: configuration.group, logger: logger)
+
+        // A group shuts its services down in reverse order: the status line, then the worker
+        // (draining its partitions), then the status row (deleted), and the HTTP server last,
+        // so /metrics answers until the worker has stopped.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+            .init(service: statusPublisher),
+            .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
+        ]
         if let interval = try Self.statusInterval(statusInterval) {
             services.append(.init(service: WorkerStatusReporter(metrics: worker.metrics, interval: interval, logger: logger)))
         }
@@ -50,31 +87,5 @@ struct WorkerCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
         return interval == .zero ? nil : interval
-    }
-}
-
-/// Logs one line with the worker's counters every interval, until the group shuts down.
-struct WorkerStatusReporter: Service {
-    let metrics: WorkerMetrics
-    let interval: Duration
-    let logger: Logger
-
-    func run() async throws {
-        var previous = metrics.snapshot()
-        var previousTime = ContinuousClock.now
-        while !Task.isShuttingDownGracefully {
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            let now = metrics.snapshot()
-            let time = ContinuousClock.now
-            let seconds = Double((time - previousTime).components.seconds) + Double((time - previousTime).components.attoseconds) / 1e18
-            logger.info("status", metadata: [
-                "scoredPerSecond": "\(Int(Double(now.scored - previous.scored) / max(seconds, 0.001)))",
-                "written": "\(now.written)", "flagged": "\(now.flagged)", "rejected": "\(now.rejected)",
-                "lag": "\(now.totalLag)", "latencyP99Ms": "\(now.latencyMilliseconds(atPercentile: 99))",
-                "databaseUnavailable": "\(now.databaseUnavailable)",
-            ])
-            previous = now
-            previousTime = time
-        }
     }
 }

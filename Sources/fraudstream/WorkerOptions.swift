@@ -50,6 +50,9 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .customLong("allowed-lateness"), help: "How late an event may be and still land in its own window ($FRAUDSTREAM_ALLOWED_LATENESS, default 30s).")
     var allowedLateness: String?
 
+    @Option(name: .customLong("ready-max-lag"), help: "Most consumer lag, in records over all partitions, at which /readyz still answers 200 ($FRAUDSTREAM_READY_MAX_LAG, default 100000).")
+    var readyMaxLag: Int?
+
     @Option(name: .customLong("kafka-property"), help: "A librdkafka property, key=value, for every client; repeatable.")
     var kafkaProperties: [String] = []
 
@@ -131,6 +134,19 @@ struct WorkerOptions: ParsableArguments {
     /// `--flag`, or `VARIABLE (for --flag)` when the value came from the variable.
     private static func source(flag: String, variable: String, flagGiven: Bool) -> String {
         flagGiven ? "--\(flag)" : "\(variable) (for --\(flag))"
+    }
+
+    /// The most total consumer lag at which `/readyz` answers 200: the flag, then
+    /// `FRAUDSTREAM_READY_MAX_LAG`, then 100,000 records.
+    /// - Throws: `ValidationError` naming the flag or variable when the value is not a whole
+    ///   number of at least 0.
+    func readyMaxLag(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Int64 {
+        guard let value = try integer(readyMaxLag, "ready-max-lag", "FRAUDSTREAM_READY_MAX_LAG", environment) else { return 100_000 }
+        guard value >= 0 else {
+            let source = readyMaxLag != nil ? "--ready-max-lag" : "FRAUDSTREAM_READY_MAX_LAG (for --ready-max-lag)"
+            throw ValidationError("\(source): expected a number of records of 0 or more, got \(value)")
+        }
+        return Int64(value)
     }
 
     /// The model to score with, and the version stored with each row: the file's name and a

@@ -102,9 +102,9 @@ struct SinkStage: Sendable {
         }
         let committedAt = PartitionProcessor.wallClock().millisecondsSinceEpoch
         let took = ContinuousClock.now - started
+        metrics.recordSinkWrite(duration: took, rows: write.rows.count)
+        metrics.recordCheckpoints(checkpointList.map(\.partition))
         metrics.update { counters in
-            _ = counters.sinkWriteDuration.record(UInt64(took.components.seconds) * 1_000_000 + UInt64(took.components.attoseconds / 1_000_000_000_000))
-            _ = counters.sinkBatchRows.record(UInt64(write.rows.count))
             counters.consumed += write.consumed
             counters.scored += write.rows.count
             counters.written += summary.written

@@ -1,5 +1,6 @@
 import Histogram
 import Kafka
+import Metrics
 import Synchronization
 
 /// The worker's counters, in one place so that an exporter (Prometheus, the demo's live line,
@@ -7,7 +8,23 @@ import Synchronization
 ///
 /// Counts are totals since the worker started. Updates are cheap (one lock per written batch,
 /// not per message) and safe from any task.
+///
+/// Created with a `MetricsFactory` (``init(factory:)``), it also feeds three swift-metrics
+/// handles with every observation as it is made: the end-to-end latency and the sink write
+/// duration (`Timer`s) and the rows per write (an aggregating `Recorder`). A Prometheus factory
+/// turns them into histograms with buckets; the factory is passed in rather than taken from
+/// `MetricsSystem`, so several workers in one process (tests, the demo) keep separate figures.
 public final class WorkerMetrics: Sendable {
+    /// The swift-metrics labels of the histograms fed per observation.
+    public enum Label {
+        /// Record timestamp to database commit, per written row (a `Timer`).
+        public static let endToEndLatency = "fraudstream_end_to_end_latency_seconds"
+        /// How long each sink write took (a `Timer`).
+        public static let sinkWriteDuration = "fraudstream_sink_write_duration_seconds"
+        /// Rows per sink write (an aggregating `Recorder`).
+        public static let sinkBatchRows = "fraudstream_sink_batch_rows"
+    }
+
     /// The counters at one moment.
     public struct Snapshot: Sendable {
         /// Records read from the transactions topic and processed (replays included).
@@ -52,6 +69,9 @@ public final class WorkerMetrics: Sendable {
         public var modelVersion = ""
         /// Times the worker switched to a newly activated model version while running.
         public var modelSwaps = 0
+        /// When this process last saved each partition's checkpoint (committed with its rows).
+        /// Partitions not checkpointed since the process started are absent.
+        public var checkpointSavedAt: [Int32: ContinuousClock.Instant] = [:]
 
         /// The total lag over all partitions.
         public var totalLag: Int64 { lag.values.reduce(0, +) }
@@ -65,9 +85,29 @@ public final class WorkerMetrics: Sendable {
     private let state = Mutex(Snapshot())
     private let intervalLatency = Mutex(Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three))
     private let lagSource = Mutex<(@Sendable () -> [KafkaTopicPartition: Int64])?>(nil)
+    private let handles: Handles?
+
+    /// The swift-metrics handles fed per observation.
+    private struct Handles: Sendable {
+        let endToEndLatency: Timer
+        let sinkWriteDuration: Timer
+        let sinkBatchRows: Recorder
+    }
 
     /// Creates zeroed counters.
-    public init() {}
+    /// - Parameters:
+    ///   - factory: Where to make the histograms fed per observation (see ``Label``); nil to
+    ///     keep the figures in ``snapshot()`` only. The global `MetricsSystem` is never used.
+    ///   - modelVersion: The model version to report until the worker reports another.
+    public init(factory: (any MetricsFactory)? = nil, modelVersion: String = "") {
+        handles = factory.map { factory in
+            Handles(
+                endToEndLatency: Timer(label: Label.endToEndLatency, factory: factory),
+                sinkWriteDuration: Timer(label: Label.sinkWriteDuration, factory: factory),
+                sinkBatchRows: Recorder(label: Label.sinkBatchRows, aggregate: true, factory: factory))
+        }
+        state.withLock { $0.modelVersion = modelVersion }
+    }
 
     /// The counters now, with the consumer's current lag.
     public func snapshot() -> Snapshot {
@@ -99,6 +139,30 @@ public final class WorkerMetrics: Sendable {
         }
         intervalLatency.withLock { histogram in
             for value in microseconds { _ = histogram.record(value) }
+        }
+        if let timer = handles?.endToEndLatency {
+            for value in microseconds { timer.recordNanoseconds(Int64(clamping: value) &* 1000) }
+        }
+    }
+
+    /// Records one sink write: how long it took and how many rows it held.
+    func recordSinkWrite(duration: Duration, rows: Int) {
+        let microseconds = UInt64(max(0, duration.components.seconds)) * 1_000_000
+            + UInt64(max(0, duration.components.attoseconds) / 1_000_000_000_000)
+        state.withLock { counters in
+            _ = counters.sinkWriteDuration.record(microseconds)
+            _ = counters.sinkBatchRows.record(UInt64(rows))
+        }
+        if let handles {
+            handles.sinkWriteDuration.recordNanoseconds(Int64(clamping: microseconds) &* 1000)
+            handles.sinkBatchRows.record(rows)
+        }
+    }
+
+    /// Notes that the checkpoints of `partitions` were committed at `instant`.
+    func recordCheckpoints(_ partitions: some Sequence<Int32>, at instant: ContinuousClock.Instant = .now) {
+        state.withLock { counters in
+            for partition in partitions { counters.checkpointSavedAt[partition] = instant }
         }
     }
 

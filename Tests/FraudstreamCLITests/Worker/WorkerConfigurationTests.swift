@@ -42,6 +42,9 @@ struct WorkerConfigurationTests {
         Case(arguments: ["--drain-timeout", "0s"], mentions: ["--drain-timeout"]),
         Case(arguments: ["--kafka-property", "no-equals-sign"], mentions: ["--kafka-property", "\"no-equals-sign\"", "key=value"]),
         Case(arguments: ["--status-interval", "often"], mentions: ["--status-interval", "\"often\""]),
+        Case(arguments: ["--ready-max-lag=-1"], mentions: ["--ready-max-lag", "-1"]),
+        Case(arguments: [], environment: ["FRAUDSTREAM_READY_MAX_LAG": "lots"], mentions: ["FRAUDSTREAM_READY_MAX_LAG", "--ready-max-lag", "\"lots\""]),
+        Case(arguments: ["--http-port", "70000"], mentions: ["--http-port", "\"70000\""]),
         Case(arguments: ["--model", "/nonexistent/model.json"], mentions: ["--model", "/nonexistent/model.json"]),
         Case(arguments: [], environment: ["FRAUDSTREAM_MODEL": "/nonexistent/model.json"], mentions: ["FRAUDSTREAM_MODEL", "--model", "/nonexistent/model.json"]),
     ]
@@ -71,7 +74,7 @@ struct WorkerConfigurationTests {
         // Valid settings: the worker connects to the "database" first, which never answers;
         // it gives up after its connect timeout.
         let result = try runFraudstream(
-            ["worker", "--brokers", address, "--database-url", "postgres://fraudstream@\(address)/fraudstream?connect_timeout=2"],
+            ["worker", "--brokers", address, "--database-url", "postgres://fraudstream@\(address)/fraudstream?connect_timeout=2", "--http-port", "0"],
             environment: cleanEnvironment(), timeout: .seconds(30))
         #expect(result.status != 0)
         #expect(witness.connections() >= 1, "stderr:\n\(result.standardError)")

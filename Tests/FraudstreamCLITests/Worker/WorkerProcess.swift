@@ -27,7 +27,7 @@ final class WorkerProcess {
         process.executableURL = CommandLineRunner.executable
         process.arguments = [
             "worker", "--brokers", brokers, "--database-url", databaseURL, "--schema", schema, "--group", group,
-            "--session-timeout", "6s", "--status-interval", "0s",
+            "--session-timeout", "6s", "--status-interval", "0s", "--http-port", "0",
         ] + arguments
         process.standardOutput = log
         process.standardError = log
@@ -43,6 +43,30 @@ final class WorkerProcess {
     /// Everything the worker logged so far.
     var log: String {
         (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+    }
+
+    /// The port of the worker's HTTP server (it is started with `--http-port 0`), from its
+    /// `http server listening` log line.
+    /// - Throws: When the line does not come within `timeout`, with the log in the message.
+    func httpPort(timeout: Duration = .seconds(30)) async throws -> Int {
+        var port: Int?
+        _ = try await eventually(timeout: timeout, every: .milliseconds(50)) {
+            port = Self.listeningPort(in: log)
+            return port != nil || !process.isRunning
+        }
+        guard let port else {
+            throw WorkerProcessError("the worker logged no `http server listening` line with port=N; its log:\n\(log.suffix(3000))")
+        }
+        return port
+    }
+
+    /// The `port=N` of the first `http server listening` line in `log`.
+    static func listeningPort(in log: String) -> Int? {
+        for line in log.split(separator: "\n") where line.contains("http server listening") {
+            guard let range = line.range(of: "port=") else { continue }
+            return Int(line[range.upperBound...].prefix { $0.isNumber })
+        }
+        return nil
     }
 
     /// Kills the worker with SIGKILL and waits until it is gone.
@@ -69,6 +93,12 @@ final class WorkerProcess {
         else { return nil }
         return kilobytes * 1024
     }
+}
+
+/// A worker process that did not do what a test waited for.
+struct WorkerProcessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// Polls `condition` until it holds or `timeout` passes.

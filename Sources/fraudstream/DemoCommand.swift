@@ -1,7 +1,9 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import FraudPipeline
 import Generator
+import Hummingbird
 import Kafka
 import Logging
 import Postgres
@@ -15,7 +17,9 @@ struct DemoCommand: AsyncParsableCommand {
             Starts librdkafka's embedded Kafka cluster and a private PostgreSQL (in --data-dir), \
             generates transactions for --duration while a worker scores them, prints a live line, \
             then the latest flagged transactions and the model's precision and recall against the \
-            generator's labels, and shuts everything down. The demo's schema is reset at each run.
+            generator's labels, and shuts everything down. The demo's schema is reset at each run. \
+            While it runs, the dashboard is served on --http-host and --http-port (its URL is \
+            printed first).
             """
     )
 
@@ -37,10 +41,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Flagged transactions to show at the end (default 10).")
     var show = 10
 
+    @OptionGroup var http: HTTPOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         _ = try generatorOptions(brokers: "localhost:9092")
+        _ = try http.endpoint()
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions: expected 1…256, got \(partitions)") }
         guard (1...FlaggedTransactionQuery.maximumLimit).contains(show) else {
             throw ValidationError("--show: expected 1…\(FlaggedTransactionQuery.maximumLimit), got \(show)")
@@ -64,7 +70,14 @@ struct DemoCommand: AsyncParsableCommand {
         let postgres = EmbeddedPostgres(postgresConfiguration)
         do {
             let url = try await postgres.start()
-            try await run(cluster: cluster, databaseURL: url, out: out, logger: logger)
+            let http = try await serveHTTP(database: PostgresConfiguration(url), out: out, logger: logger)
+            do {
+                try await run(cluster: cluster, databaseURL: url, out: out, logger: logger)
+            } catch {
+                await http.stop()
+                throw error
+            }
+            await http.stop()
         } catch {
             try? await postgres.stop()
             cluster.shutdown()
@@ -72,6 +85,54 @@ struct DemoCommand: AsyncParsableCommand {
         }
         try await postgres.stop()
         cluster.shutdown()
+    }
+
+    /// The demo's HTTP server, running until ``DemoHTTPServer/stop()``.
+    struct DemoHTTPServer {
+        let task: Task<Void, any Error>
+        let dashboard: DashboardEndpoints
+
+        /// Stops serving and closes the dashboard's database connection.
+        func stop() async {
+            task.cancel()
+            _ = try? await task.value
+            await dashboard.close()
+        }
+    }
+
+    /// Starts the one HTTP server of the demo on --http-host and --http-port, and prints the
+    /// dashboard's URL once it listens. Everything the demo serves is added to the router here.
+    /// - Throws: `ValidationError` naming the flag when the address cannot be served on.
+    private func serveHTTP(database: PostgresConfiguration, out: DemoOutput, logger: Logger) async throws -> DemoHTTPServer {
+        let endpoint = try http.endpoint()
+        let router = Router()
+        let dashboard = try DashboardEndpoints(database: database, schema: "fraudstream", logger: logger)
+        dashboard.add(to: router)
+
+        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
+        let server = DashboardCommand.httpServer(router: router, endpoint: endpoint, logger: logger) { port in
+            listening.yield(port)
+            listening.finish()
+        }
+        let task = Task {
+            defer { listening.finish() }
+            try await server.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            // The server stopped before it listened: its error says why.
+            do {
+                try await task.value
+            } catch {
+                await dashboard.close()
+                throw DashboardCommand.explain(error, endpoint: endpoint)
+            }
+            await dashboard.close()
+            throw ValidationError("--http-port: the HTTP server on \(endpoint.host):\(endpoint.port) stopped before it listened")
+        }
+        let host = endpoint.host == "0.0.0.0" || endpoint.host == "::" ? "127.0.0.1" : endpoint.host
+        out.status("dashboard at http://\(host.contains(":") ? "[\(host)]" : host):\(port)/ while the demo runs")
+        return DemoHTTPServer(task: task, dashboard: dashboard)
     }
 
     private func run(cluster: EmbeddedKafkaCluster, databaseURL: String, out: DemoOutput, logger: Logger) async throws {

@@ -95,7 +95,8 @@
    * Draws a chart into figure's svg.
    * spec.labels: x labels (strings) or times (ms) with spec.time = true;
    * spec.series: [{ name, values (numbers or null), kind: 'line' | 'bars', cls }];
-   * spec.yMax: fixed top of the axis (else rounded from the data); spec.format: y tick format.
+   * spec.yMax: fixed top of the axis (else rounded from the data); spec.format: y tick format;
+   * spec.fraction: the values are not counts (ticks need not be whole numbers).
    */
   function drawChart(figure, spec) {
     const svg = figure.querySelector('svg');
@@ -125,9 +126,10 @@
     const band = n > 0 ? plotW / n : plotW;
     const x = (i) => margin.left + band * (i + 0.5);
 
-    // Grid and y axis.
+    // Grid and y axis; counts get whole-number ticks.
     const grid = svgEl('g', { class: 'axis' });
-    const ticks = plotH < 60 ? 2 : 4;
+    const tickChoices = spec.fraction ? (plotH < 60 ? [2] : [4]) : (plotH < 60 ? [2, 1] : [4, 5, 2, 1]);
+    const ticks = tickChoices.find((t) => Number.isInteger(yMax / t)) || 1;
     for (let t = 0; t <= ticks; t++) {
       const value = (yMax * t) / ticks;
       const yy = y(value);
@@ -136,12 +138,23 @@
       label.textContent = format(value);
       grid.appendChild(label);
     }
-    // x labels: about one per 90 px.
-    const every = Math.max(1, Math.ceil(n / Math.max(1, Math.floor(plotW / 90))));
-    for (let i = 0; i < n; i += every) {
+    // x labels: at most one per 80 px; times on round steps (every 30 s, 1 min, 15 min...).
+    const room = Math.max(1, Math.floor(plotW / 80));
+    const labelled = [];
+    if (spec.time && n > 1) {
+      const spacing = (spec.labels[n - 1] - spec.labels[0]) / (n - 1);
+      const steps = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((s) => s * 1000);
+      const step = steps.find((s) => s >= spacing && (n * spacing) / s <= room) || steps[steps.length - 1];
+      for (let i = 0; i < n; i++) if (spec.labels[i] % step === 0) labelled.push([i, step < 60000 ? hms(spec.labels[i]) : hm(spec.labels[i])]);
+    } else {
+      const every = Math.max(1, Math.ceil(n / room));
+      for (let i = 0; i < n; i += every) labelled.push([i, spec.time ? hm(spec.labels[i]) : String(spec.labels[i])]);
+    }
+    for (const [i, text] of labelled) {
       const label = svgEl('text', { x: x(i), y: height - 4, 'text-anchor': 'middle' });
-      label.textContent = spec.time ? (spec.timeFormat || hms)(spec.labels[i]) : String(spec.labels[i]);
+      label.textContent = text;
       grid.appendChild(label);
+      if (spec.time) grid.appendChild(svgEl('line', { class: 'gridline', x1: x(i), x2: x(i), y1: margin.top + plotH, y2: margin.top + plotH + 3 }));
     }
     svg.appendChild(grid);
 
@@ -160,7 +173,7 @@
           y: top.toFixed(2), width: barW.toFixed(2), height: Math.max(0.5, margin.top + plotH - top).toFixed(2),
         });
         const tip = svgEl('title');
-        tip.textContent = `${spec.time ? (spec.timeFormat || hms)(spec.labels[i]) : spec.labels[i]}: ${format(v)} ${series.name}`;
+        tip.textContent = `${spec.time ? hms(spec.labels[i]) : spec.labels[i]}: ${format(v)} ${series.name}`;
         bar.appendChild(tip);
         group.appendChild(bar);
       });
@@ -216,7 +229,7 @@
       const recent = scored.slice(-10);
       const recentRate = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : 0;
       drawChart(scoredFigure, {
-        labels: times, time: true, timeFormat: hm,
+        labels: times, time: true,
         series: [{ name: 'scored', values: scored, kind: 'line', cls: 's0' }],
         readout: `${integer.format(recentRate)}/s over the last 10 s · peak ${integer.format(Math.max(0, ...scored))}/s`,
         summary: `Transactions scored per second over the last 5 minutes: ${integer.format(recentRate)} per second recently, peak ${integer.format(Math.max(0, ...scored))}`,
@@ -225,7 +238,7 @@
       const flagged = data.flaggedPer10Seconds.map((p) => p.count);
       const total = flagged.reduce((a, b) => a + b, 0);
       drawChart(flaggedFigure, {
-        labels: data.flaggedPer10Seconds.map((p) => Date.parse(p.time)), time: true, timeFormat: hm,
+        labels: data.flaggedPer10Seconds.map((p) => Date.parse(p.time)), time: true,
         series: [{ name: 'flagged', values: flagged, kind: 'bars', cls: 'alert' }],
         readout: `${integer.format(total)} in 5 min`,
         summary: `Flagged transactions per 10 seconds over the last 5 minutes: ${integer.format(total)} in all`,
@@ -254,14 +267,14 @@
       const precision = tp + fp > 0 ? tp / (tp + fp) : null;
       const recall = tp + fn > 0 ? tp / (tp + fn) : null;
       drawChart(figure, {
-        labels: windows.map((w) => Date.parse(w.windowStart)), time: true, timeFormat: hm,
+        labels: windows.map((w) => Date.parse(w.windowStart)), time: true,
         series: [
           { name: 'precision', values: windows.map((w) => w.precision), kind: 'line', cls: 's0' },
           { name: 'recall', values: windows.map((w) => w.recall), kind: 'line', cls: 's1' },
         ],
-        yMax: 1, format: (v) => `${Math.round(v * 100)} %`,
-        readout: `${integer.format(labelled)} labelled · precision ${percent(precision)} · recall ${percent(recall)}`,
-        summary: `Precision and recall per 15 minutes of event time, ${windows.length} windows up to ${dateTime(Date.parse(data.to))}: overall precision ${percent(precision)}, recall ${percent(recall)}`,
+        yMax: 1, fraction: true, format: (v) => `${Math.round(v * 100)} %`,
+        readout: `precision ${percent(precision)} · recall ${percent(recall)}`,
+        summary: `Precision and recall per 15 minutes of event time, ${windows.length} windows up to ${dateTime(Date.parse(data.to))}: over ${labelled} labelled transactions, precision ${percent(precision)}, recall ${percent(recall)}`,
       });
       showPanelError(figure, '');
       markRendered('quality');
@@ -280,7 +293,7 @@
       const labelled = minutes.map((m) => m.labelledFraud);
       const sum = (values) => values.reduce((a, b) => a + b, 0);
       drawChart(figure, {
-        labels: minutes.map((m) => Date.parse(m.minute)), time: true, timeFormat: hm,
+        labels: minutes.map((m) => Date.parse(m.minute)), time: true,
         series: [
           { name: 'predicted', values: predicted, kind: 'line', cls: 'alert' },
           { name: 'labelled', values: labelled, kind: 'line', cls: 's1' },
@@ -412,7 +425,7 @@
       const total = counts.reduce((a, b) => a + b, 0);
       const reasons = data.reasons.slice(0, 3).map((r) => `${r.reasonCode} ${integer.format(r.count)}`).join(', ');
       drawChart(figure, {
-        labels: data.minutes.map((m) => Date.parse(m.minute)), time: true, timeFormat: hm,
+        labels: data.minutes.map((m) => Date.parse(m.minute)), time: true,
         series: [{ name: 'rejected', values: counts, kind: 'bars', cls: 'warn' }],
         readout: total ? `${integer.format(total)} in 30 min: ${reasons}` : 'none in 30 min',
         summary: `Rejected messages per minute over the last 30 minutes: ${total} in all${reasons ? `, ${reasons}` : ''}`,

@@ -44,14 +44,17 @@ struct FraudPerMinuteQuery: Sendable {
             try await LatestEventTime(schema: schema).end(on: database, now: now)
         }
         let rows = try await database.query("""
-            SELECT floor(extract(epoch FROM date_bin('1 minute', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00')))::bigint,
-                   count(*),
-                   count(*) FILTER (WHERE s.flagged),
-                   count(*) FILTER (WHERE l.is_fraud)
-            FROM \(schema).scored_transactions s
-            LEFT JOIN \(schema).labels l ON l.transaction_id = s.transaction_id
-            WHERE s.event_time >= $1 AND s.event_time < $2
-            GROUP BY 1
+            SELECT extract(epoch FROM minute)::bigint, scored, predicted, labelled
+            FROM (
+                SELECT date_bin('1 minute', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS minute,
+                       count(*) AS scored,
+                       count(*) FILTER (WHERE s.flagged) AS predicted,
+                       count(*) FILTER (WHERE l.is_fraud) AS labelled
+                FROM \(schema).scored_transactions s
+                LEFT JOIN \(schema).labels l ON l.transaction_id = s.transaction_id
+                WHERE s.event_time >= $1 AND s.event_time < $2
+                GROUP BY 1
+            ) minutes
             """, [.timestamp(range.fromDate), .timestamp(range.toDate)])
         var counts: [Int64: (Int, Int, Int)] = [:]
         for row in rows {

@@ -77,16 +77,19 @@ struct ModelQualityQuery: Sendable {
             try await LatestEventTime(schema: schema).end(on: database, now: now)
         }
         let rows = try await database.query("""
-            SELECT floor(extract(epoch FROM date_bin('15 minutes', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00')))::bigint,
-                   count(*),
-                   count(*) FILTER (WHERE s.flagged AND l.is_fraud),
-                   count(*) FILTER (WHERE s.flagged AND NOT l.is_fraud),
-                   count(*) FILTER (WHERE NOT s.flagged AND l.is_fraud),
-                   count(*) FILTER (WHERE NOT s.flagged AND NOT l.is_fraud)
-            FROM \(schema).scored_transactions s
-            JOIN \(schema).labels l ON l.transaction_id = s.transaction_id
-            WHERE s.event_time >= $1 AND s.event_time < $2
-            GROUP BY 1
+            SELECT extract(epoch FROM window_start)::bigint, labelled, tp, fp, fn, tn
+            FROM (
+                SELECT date_bin('15 minutes', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS window_start,
+                       count(*) AS labelled,
+                       count(*) FILTER (WHERE s.flagged AND l.is_fraud) AS tp,
+                       count(*) FILTER (WHERE s.flagged AND NOT l.is_fraud) AS fp,
+                       count(*) FILTER (WHERE NOT s.flagged AND l.is_fraud) AS fn,
+                       count(*) FILTER (WHERE NOT s.flagged AND NOT l.is_fraud) AS tn
+                FROM \(schema).scored_transactions s
+                JOIN \(schema).labels l ON l.transaction_id = s.transaction_id
+                WHERE s.event_time >= $1 AND s.event_time < $2
+                GROUP BY 1
+            ) windows
             """, [.timestamp(range.fromDate), .timestamp(range.toDate)])
         var counts: [Int64: [Int]] = [:]
         for row in rows {

@@ -49,7 +49,7 @@ struct RejectedPerMinuteQuery: Sendable {
         let range = try await DashboardTimeRange.resolve(parameters, rules: Self.rules) { now }
         // Rejections are rare, so the table stays small and needs no index on rejected_at.
         let rows = try await database.query("""
-            SELECT floor(extract(epoch FROM date_bin('1 minute', rejected_at, TIMESTAMPTZ '1970-01-01 00:00:00+00')))::bigint,
+            SELECT extract(epoch FROM date_bin('1 minute', rejected_at, TIMESTAMPTZ '1970-01-01 00:00:00+00'))::bigint,
                    reason_code, count(*)
             FROM \(schema).rejected_transactions
             WHERE rejected_at >= $1 AND rejected_at < $2

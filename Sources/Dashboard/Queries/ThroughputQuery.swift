@@ -42,12 +42,15 @@ struct ThroughputQuery: Sendable {
             Date(timeIntervalSince1970: TimeInterval(DashboardTimeRange.floorToBucket(now.timeIntervalSince1970, Self.rules.bucketSeconds)))
         }
         let rows = try await database.query("""
-            SELECT floor(extract(epoch FROM scored_at))::bigint AS second,
-                   count(*) AS scored,
-                   count(*) FILTER (WHERE flagged) AS flagged
-            FROM \(schema).scored_transactions
-            WHERE scored_at >= $1 AND scored_at < $2
-            GROUP BY 1
+            SELECT extract(epoch FROM second)::bigint, scored, flagged
+            FROM (
+                SELECT date_bin('1 second', scored_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS second,
+                       count(*) AS scored,
+                       count(*) FILTER (WHERE flagged) AS flagged
+                FROM \(schema).scored_transactions
+                WHERE scored_at >= $1 AND scored_at < $2
+                GROUP BY 1
+            ) per_second
             """, [.timestamp(range.fromDate), .timestamp(range.toDate)])
         var scored: [Int64: Int] = [:]
         var flagged: [Int64: Int] = [:]

@@ -128,8 +128,8 @@
 
     // Grid and y axis; counts get whole-number ticks.
     const grid = svgEl('g', { class: 'axis' });
-    const tickChoices = spec.fraction ? (plotH < 60 ? [2] : [4]) : (plotH < 60 ? [2, 1] : [4, 5, 2, 1]);
-    const ticks = tickChoices.find((t) => Number.isInteger(yMax / t)) || 1;
+    const ticks = spec.fraction ? (plotH < 60 ? 2 : 4)
+      : (plotH < 60 ? [2, 1] : [4, 5, 2, 1]).find((t) => Number.isInteger(yMax / t)) || 1;
     for (let t = 0; t <= ticks; t++) {
       const value = (yMax * t) / ticks;
       const yy = y(value);
@@ -187,6 +187,10 @@
         path += `${pen ? 'L' : 'M'}${x(i).toFixed(2)},${y(v).toFixed(2)}`;
         pen = true;
       });
+      if (path && series.area && !series.values.some((v) => v === null || v === undefined)) {
+        const baseline = (margin.top + plotH).toFixed(2);
+        svg.appendChild(svgEl('path', { class: 'series-area', d: `${path}L${x(n - 1).toFixed(2)},${baseline}L${x(0).toFixed(2)},${baseline}Z` }));
+      }
       if (path) svg.appendChild(svgEl('path', { class: `series-line ${series.cls}`, d: path }));
       // Lone points (between gaps) would not show as a line: mark them.
       series.values.forEach((v, i) => {
@@ -230,7 +234,7 @@
       const recentRate = recent.length ? recent.reduce((a, b) => a + b, 0) / recent.length : 0;
       drawChart(scoredFigure, {
         labels: times, time: true,
-        series: [{ name: 'scored', values: scored, kind: 'line', cls: 's0' }],
+        series: [{ name: 'scored', values: scored, kind: 'line', cls: 's0', area: true }],
         readout: `${integer.format(recentRate)}/s over the last 10 s · peak ${integer.format(Math.max(0, ...scored))}/s`,
         summary: `Transactions scored per second over the last 5 minutes: ${integer.format(recentRate)} per second recently, peak ${integer.format(Math.max(0, ...scored))}`,
         emptyText: 'nothing scored in the last 5 minutes',

@@ -365,51 +365,58 @@
     }
   }
 
-  function figureBox(label, value) {
-    const box = el('div', { class: 'figure' });
-    box.appendChild(el('span', { class: 'label' }, label));
-    box.appendChild(el('span', { class: 'value' }, value));
-    return box;
+  /** Consumer lag per partition as small bars, one per partition, with a tooltip each. */
+  function drawLagBars(figure, lags) {
+    const width = 96;
+    const height = 24;
+    const svg = svgEl('svg', { width, height, viewBox: `0 0 ${width} ${height}`, role: 'img' });
+    const max = Math.max(1, ...lags.map((p) => p.lag));
+    const slot = lags.length ? width / lags.length : width;
+    lags.forEach((p, i) => {
+      const h = p.lag > 0 ? Math.max(2, (p.lag / max) * (height - 2)) : 1;
+      const bar = svgEl('rect', {
+        class: p.lag > 0 ? 'bar s0' : 'bar idle',
+        x: (i * slot + slot * 0.1).toFixed(2), y: (height - h).toFixed(2), width: Math.max(1, slot * 0.8).toFixed(2), height: h.toFixed(2),
+      });
+      const tip = svgEl('title');
+      tip.textContent = `partition ${p.partition}: ${integer.format(p.lag)} behind`;
+      bar.appendChild(tip);
+      svg.appendChild(bar);
+    });
+    svg.setAttribute('aria-label', lags.length
+      ? `Lag per partition: ${lags.map((p) => `partition ${p.partition} ${p.lag}`).join(', ')}`
+      : 'No partitions assigned');
+    figure.replaceChildren(lags.length ? svg : el('span', { class: 'muted' }, 'none assigned'));
+    figure.dataset.points = String(lags.length);
+    figure.dataset.nonzero = String(lags.filter((p) => p.lag > 0).length);
   }
 
   async function refreshWorkers() {
     const panel = document.getElementById('workers');
     try {
       const data = await getJSON('/api/workers');
-      const list = document.getElementById('worker-list');
-      const cards = [];
-      const pending = [];
-      for (const w of data.workers) {
-        const card = el('article', { class: w.stale ? 'worker stale' : 'worker', 'data-worker-id': w.workerId });
-        const head = el('div', { class: 'worker-head' });
-        head.appendChild(el('span', { class: 'worker-id' }, w.workerId));
-        head.appendChild(el('span', { class: 'worker-meta' }, `${w.host} · pid ${w.pid} · group ${w.consumerGroup} · model ${w.modelVersion}`));
-        head.appendChild(el('span', { class: w.stale ? 'badge stale' : 'badge live' },
-          w.stale ? `stale: last seen ${duration(w.stalenessSeconds)} ago` : `updated ${duration(w.stalenessSeconds)} ago`));
-        card.appendChild(head);
-        const figures = el('div', { class: 'figures' });
-        figures.appendChild(figureBox('latency p99', `${oneDecimal.format(w.latencyP99Ms)} ms`));
-        figures.appendChild(figureBox('consumer lag', integer.format(w.totalLag)));
-        figures.appendChild(figureBox('rejected', integer.format(w.rejected)));
-        figures.appendChild(figureBox('partitions', integer.format(w.assignedPartitions)));
-        card.appendChild(figures);
-        const lagFigure = el('figure', { class: 'chart', 'data-chart': 'partition-lag', 'data-points': '0' });
-        lagFigure.appendChild(el('figcaption', {}, 'Consumer lag per partition'));
-        lagFigure.appendChild(svgEl('svg', { role: 'img', 'aria-label': 'Consumer lag per partition' }));
-        card.appendChild(lagFigure);
-        cards.push(card);
-        pending.push([lagFigure, w]);
-      }
-      list.replaceChildren(...cards);
-      // Drawn once in the document, so the charts know their width.
-      for (const [figure, w] of pending) {
-        drawChart(figure, {
-          labels: w.partitionLag.map((p) => p.partition),
-          series: [{ name: 'records behind', values: w.partitionLag.map((p) => p.lag), kind: 'bars', cls: 's0' }],
-          summary: `Consumer lag of ${w.workerId} per partition: ${w.partitionLag.map((p) => `partition ${p.partition} ${p.lag}`).join(', ') || 'no partitions assigned'}`,
-          emptyText: w.partitionLag.length ? undefined : 'no partitions assigned',
-        });
-      }
+      const rows = data.workers.map((w) => {
+        const row = el('tr', { class: w.stale ? 'stale' : '', 'data-worker-id': w.workerId });
+        const who = el('td', { class: 'who' });
+        who.appendChild(el('span', { class: 'worker-id' }, w.workerId));
+        who.appendChild(el('span', { class: 'worker-meta' }, `${w.host} · pid ${w.pid} · ${w.modelVersion}`));
+        row.appendChild(who);
+        row.appendChild(el('td', { class: 'num' }, `${oneDecimal.format(w.latencyP99Ms)} ms`));
+        row.appendChild(el('td', { class: 'num' }, integer.format(w.totalLag)));
+        const lagCell = el('td', {});
+        const lagFigure = el('figure', { class: 'lag-bars', 'data-chart': 'partition-lag', 'data-points': '0' });
+        lagCell.appendChild(lagFigure);
+        drawLagBars(lagFigure, w.partitionLag);
+        row.appendChild(lagCell);
+        row.appendChild(el('td', { class: 'num' }, integer.format(w.rejected)));
+        const seen = el('td', {});
+        seen.appendChild(el('span', { class: w.stale ? 'badge stale' : 'badge live' },
+          w.stale ? `stale ${duration(w.stalenessSeconds)}` : `${duration(w.stalenessSeconds)} ago`));
+        row.appendChild(seen);
+        return row;
+      });
+      document.getElementById('worker-rows').replaceChildren(...rows);
+      document.getElementById('worker-table').hidden = rows.length === 0;
       panel.dataset.workers = String(data.workers.length);
       panel.dataset.state = data.workers.length ? 'ready' : 'no-workers';
       document.getElementById('no-workers').hidden = data.workers.length > 0;
@@ -431,7 +438,7 @@
       drawChart(figure, {
         labels: data.minutes.map((m) => Date.parse(m.minute)), time: true,
         series: [{ name: 'rejected', values: counts, kind: 'bars', cls: 'warn' }],
-        readout: total ? `${integer.format(total)} in 30 min: ${reasons}` : 'none in 30 min',
+        readout: total ? `${integer.format(total)} in 30 min, most ${data.reasons[0].reasonCode}` : 'none in 30 min',
         summary: `Rejected messages per minute over the last 30 minutes: ${total} in all${reasons ? `, ${reasons}` : ''}`,
       });
       showPanelError(figure, '');

@@ -74,15 +74,9 @@ struct DashboardCommand: AsyncParsableCommand {
             logger: serverLogger)
     }
 
-    /// `error` from the server, with the flag to change when the address cannot be bound.
+    /// `error` from the server, or ``HTTPBindError`` naming the flag to change when the
+    /// address cannot be served on.
     static func explain(_ error: any Error, endpoint: (host: String, port: Int)) -> any Error {
-        let text = "\(error)"
-        if text.contains("Address already in use") {
-            return ValidationError("--http-port: port \(endpoint.port) on \(endpoint.host) is in use; choose another with --http-port (0 picks a free one)")
-        }
-        if text.contains("Cannot assign requested address") || text.contains("bind") || text.contains("resolve") {
-            return ValidationError("--http-host: cannot serve on \(endpoint.host):\(endpoint.port) (\(text)); use an address of this machine, such as 127.0.0.1 or 0.0.0.0")
-        }
-        return error
+        HTTPBindError(error, endpoint: endpoint) ?? error
     }
 }

@@ -1,9 +1,7 @@
 import ArgumentParser
-import Dashboard
 import Foundation
 import FraudPipeline
 import Generator
-import Hummingbird
 import Kafka
 import Logging
 import Postgres
@@ -70,7 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
         let postgres = EmbeddedPostgres(postgresConfiguration)
         do {
             let url = try await postgres.start()
-            let http = try await serveHTTP(database: PostgresConfiguration(url), out: out, logger: logger)
+            let http = try await DemoHTTPServer.start(endpoint: try self.http.endpoint(), database: PostgresConfiguration(url), out: out, logger: logger)
             do {
                 try await run(cluster: cluster, databaseURL: url, out: out, logger: logger)
             } catch {
@@ -85,54 +83,6 @@ struct DemoCommand: AsyncParsableCommand {
         }
         try await postgres.stop()
         cluster.shutdown()
-    }
-
-    /// The demo's HTTP server, running until ``DemoHTTPServer/stop()``.
-    struct DemoHTTPServer {
-        let task: Task<Void, any Error>
-        let dashboard: DashboardEndpoints
-
-        /// Stops serving and closes the dashboard's database connection.
-        func stop() async {
-            task.cancel()
-            _ = try? await task.value
-            await dashboard.close()
-        }
-    }
-
-    /// Starts the one HTTP server of the demo on --http-host and --http-port, and prints the
-    /// dashboard's URL once it listens. Everything the demo serves is added to the router here.
-    /// - Throws: `ValidationError` naming the flag when the address cannot be served on.
-    private func serveHTTP(database: PostgresConfiguration, out: DemoOutput, logger: Logger) async throws -> DemoHTTPServer {
-        let endpoint = try http.endpoint()
-        let router = Router()
-        let dashboard = try DashboardEndpoints(database: database, schema: "fraudstream", logger: logger)
-        dashboard.add(to: router)
-
-        let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        let server = DashboardCommand.httpServer(router: router, endpoint: endpoint, logger: logger) { port in
-            listening.yield(port)
-            listening.finish()
-        }
-        let task = Task {
-            defer { listening.finish() }
-            try await server.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            // The server stopped before it listened: its error says why.
-            do {
-                try await task.value
-            } catch {
-                await dashboard.close()
-                throw DashboardCommand.explain(error, endpoint: endpoint)
-            }
-            await dashboard.close()
-            throw ValidationError("--http-port: the HTTP server on \(endpoint.host):\(endpoint.port) stopped before it listened")
-        }
-        let host = endpoint.host == "0.0.0.0" || endpoint.host == "::" ? "127.0.0.1" : endpoint.host
-        out.status("dashboard at http://\(host.contains(":") ? "[\(host)]" : host):\(port)/ while the demo runs")
-        return DemoHTTPServer(task: task, dashboard: dashboard)
     }
 
     private func run(cluster: EmbeddedKafkaCluster, databaseURL: String, out: DemoOutput, logger: Logger) async throws {

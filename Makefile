@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := librdkafka-dev libpq-dev postgresql pkg-config
 SWIFT_BUILD_FLAGS ?=
 
-.PHONY: deps build release test demo benchmarks clean
+.PHONY: deps build release test demo check-dashboard benchmarks clean
 
 ## deps: install the Debian packages the build and the tests need (only what is missing).
 deps:
@@ -33,6 +33,12 @@ test: deps
 DEMO_FLAGS ?=
 demo: release
 	.build/release/fraudstream demo $(DEMO_FLAGS)
+
+## check-dashboard: the dashboard in headless Chromium during a 90 s demo: DOM checks that every
+## chart and the flagged table drew data, and a screenshot in docs/dashboard.png. Installs
+## Debian's chromium if missing. ALLOW_NO_WORKERS=1 accepts an empty worker panel.
+check-dashboard: deps
+	scripts/check-dashboard.sh
 
 ## benchmarks: the per-stage benchmarks (ordo-one/benchmark), in their own package.
 benchmarks: deps

@@ -15,7 +15,9 @@ struct DemoCommand: AsyncParsableCommand {
             Starts librdkafka's embedded Kafka cluster and a private PostgreSQL (in --data-dir), \
             generates transactions for --duration while a worker scores them, prints a live line, \
             then the latest flagged transactions and the model's precision and recall against the \
-            generator's labels, and shuts everything down. The demo's schema is reset at each run.
+            generator's labels, and shuts everything down. The demo's schema is reset at each run. \
+            While it runs, the dashboard is served on --http-host and --http-port (its URL is \
+            printed first).
             """
     )
 
@@ -37,10 +39,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Flagged transactions to show at the end (default 10).")
     var show = 10
 
+    @OptionGroup var http: HTTPOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
         _ = try generatorOptions(brokers: "localhost:9092")
+        _ = try http.endpoint()
         guard (1...256).contains(partitions) else { throw ValidationError("--partitions: expected 1…256, got \(partitions)") }
         guard (1...FlaggedTransactionQuery.maximumLimit).contains(show) else {
             throw ValidationError("--show: expected 1…\(FlaggedTransactionQuery.maximumLimit), got \(show)")
@@ -64,7 +68,14 @@ struct DemoCommand: AsyncParsableCommand {
         let postgres = EmbeddedPostgres(postgresConfiguration)
         do {
             let url = try await postgres.start()
-            try await run(cluster: cluster, databaseURL: url, out: out, logger: logger)
+            let http = try await DemoHTTPServer.start(endpoint: try self.http.endpoint(), database: PostgresConfiguration(url), out: out, logger: logger)
+            do {
+                try await run(cluster: cluster, databaseURL: url, out: out, logger: logger)
+            } catch {
+                await http.stop()
+                throw error
+            }
+            await http.stop()
         } catch {
             try? await postgres.stop()
             cluster.shutdown()

@@ -14,10 +14,15 @@ struct DemoCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let show = 5
         let result = try runFraudstream(
-            ["demo", "--duration", "3s", "--rate", "500", "--seed", "7", "--show", String(show), "--data-dir", folder.path],
+            ["demo", "--duration", "3s", "--rate", "500", "--seed", "7", "--show", String(show), "--data-dir", folder.path, "--http-port", "0"],
             environment: cleanEnvironment(), timeout: .seconds(120))
         let output = result.standardOutput
         #expect(result.status == 0, "exit status \(result.status); stderr:\n\(result.standardError.suffix(3000))\nstdout:\n\(output)")
+
+        // The dashboard was served on the free port it picked, and the URL printed.
+        let dashboardPort = try #require(Self.number(after: "demo: dashboard at http://127.0.0.1:", in: result.standardError),
+                                         "no dashboard URL:\n\(result.standardError.prefix(3000))")
+        #expect(dashboardPort > 0)
 
         let generated = try #require(Self.number(after: "generated ", in: output), "no 'generated' line:\n\(output)")
         let scored = try #require(Self.number(after: "scored ", in: output), "no 'scored' line:\n\(output)")

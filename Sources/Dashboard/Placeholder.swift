@@ -1,2 +1,0 @@
-// Placeholder so the module builds before its first type lands; removed by that change.
-enum DashboardPlaceholder {}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// `GET /api/model-quality`: the model's precision and recall per 15-minute window of event
+/// time, against the latest label of each transaction: the `model_quality_15m` view's figures,
+/// computed only over the requested range (the view itself would aggregate the whole table).
+///
+/// Transactions without a label are left out, as in the view; a window without labelled
+/// transactions has zero counts and null ratios.
+struct ModelQualityQuery: Sendable {
+    /// The response.
+    struct Result: Encodable, Sendable {
+        /// One 15-minute window.
+        struct Window: Encodable, Sendable, Equatable {
+            /// The window's start (aligned to the epoch).
+            var windowStart: Date
+            /// Labelled transactions in the window.
+            var labelled: Int
+            /// Flagged and labelled fraud.
+            var truePositives: Int
+            /// Flagged but labelled legitimate.
+            var falsePositives: Int
+            /// Not flagged but labelled fraud.
+            var falseNegatives: Int
+            /// Neither flagged nor fraud.
+            var trueNegatives: Int
+            /// TP / (TP + FP), null when nothing labelled was flagged.
+            var precision: Double?
+            /// TP / (TP + FN), null when no labelled fraud.
+            var recall: Double?
+            /// (TP + TN) / labelled, null when nothing is labelled.
+            var accuracy: Double?
+
+            private enum CodingKeys: String, CodingKey {
+                case windowStart, labelled, truePositives, falsePositives, falseNegatives, trueNegatives, precision, recall, accuracy
+            }
+
+            /// Encodes every field; undefined ratios as `null` rather than leaving them out.
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(windowStart, forKey: .windowStart)
+                try container.encode(labelled, forKey: .labelled)
+                try container.encode(truePositives, forKey: .truePositives)
+                try container.encode(falsePositives, forKey: .falsePositives)
+                try container.encode(falseNegatives, forKey: .falseNegatives)
+                try container.encode(trueNegatives, forKey: .trueNegatives)
+                try container.encode(precision as Double?, forKey: .precision)
+                try container.encode(recall as Double?, forKey: .recall)
+                try container.encode(accuracy as Double?, forKey: .accuracy)
+            }
+        }
+
+        /// The start of the range (inclusive).
+        var from: Date
+        /// The end of the range (exclusive).
+        var to: Date
+        /// The window length, always 15.
+        var windowMinutes: Int
+        /// Every window of the range, oldest first.
+        var windows: [Window]
+    }
+
+    /// The parameters accepted.
+    static let parameterNames = DashboardTimeRange.parameterNames
+    /// 3 hours (12 windows) by default, up to 7 days (672 windows), in whole windows.
+    static let rules = DashboardTimeRange.Rules(bucketSeconds: 900, defaultMinutes: 180, maximumMinutes: 7 * 24 * 60)
+
+    /// The schema to read.
+    let schema: String
+
+    /// Answers a request.
+    /// - Parameters:
+    ///   - parameters: The request's parameters.
+    ///   - database: The database.
+    ///   - now: The default end when nothing has been scored yet.
+    func run(_ parameters: DashboardQueryParameters, on database: DashboardDatabase, now: Date) async throws -> Result {
+        let range = try await DashboardTimeRange.resolve(parameters, rules: Self.rules) {
+            try await LatestEventTime(schema: schema).end(on: database, now: now)
+        }
+        let rows = try await database.query("""
+            SELECT extract(epoch FROM window_start)::bigint, labelled, tp, fp, fn, tn
+            FROM (
+                SELECT date_bin('15 minutes', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS window_start,
+                       count(*) AS labelled,
+                       count(*) FILTER (WHERE s.flagged AND l.is_fraud) AS tp,
+                       count(*) FILTER (WHERE s.flagged AND NOT l.is_fraud) AS fp,
+                       count(*) FILTER (WHERE NOT s.flagged AND l.is_fraud) AS fn,
+                       count(*) FILTER (WHERE NOT s.flagged AND NOT l.is_fraud) AS tn
+                FROM \(schema).scored_transactions s
+                JOIN \(schema).labels l ON l.transaction_id = s.transaction_id
+                WHERE s.event_time >= $1 AND s.event_time < $2
+                GROUP BY 1
+            ) windows
+            """, [.timestamp(range.fromDate), .timestamp(range.toDate)])
+        var counts: [Int64: [Int]] = [:]
+        for row in rows {
+            counts[try row[0, as: Int64.self]] = try (1...5).map { try row[$0, as: Int.self] }
+        }
+        let windows = range.bucketStarts(every: Self.rules.bucketSeconds).map { start in
+            let window = counts[start] ?? [0, 0, 0, 0, 0]
+            let (labelled, tp, fp, fn, tn) = (window[0], window[1], window[2], window[3], window[4])
+            return Result.Window(
+                windowStart: Date(timeIntervalSince1970: TimeInterval(start)), labelled: labelled,
+                truePositives: tp, falsePositives: fp, falseNegatives: fn, trueNegatives: tn,
+                precision: Self.ratio(tp, tp + fp), recall: Self.ratio(tp, tp + fn), accuracy: Self.ratio(tp + tn, labelled))
+        }
+        return Result(from: range.fromDate, to: range.toDate, windowMinutes: 15, windows: windows)
+    }
+
+    private static func ratio(_ numerator: Int, _ denominator: Int) -> Double? {
+        denominator == 0 ? nil : Double(numerator) / Double(denominator)
+    }
+}

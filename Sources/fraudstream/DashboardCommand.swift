@@ -1,0 +1,82 @@
+import ArgumentParser
+import Dashboard
+import FraudPipeline
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// `fraudstream dashboard`: the dashboard page and its JSON endpoints, against any database a
+/// worker writes to, in a process of its own.
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Serve the live dashboard (flagged transactions, throughput, model quality, worker health) from PostgreSQL.",
+        discussion: """
+            Serves the page at / and its JSON endpoints under /api/ (docs/dashboard.md) on \
+            --http-host and --http-port, reading the schema the workers write. Only reads: it \
+            never migrates. It starts while the database is down and recovers when it returns. \
+            SIGTERM or SIGINT stops it. The page has no login: keep the default loopback address \
+            unless the network in front of it is trusted.
+            """
+    )
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var http: HTTPOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+        _ = try http.endpoint()
+        do {
+            _ = try SchemaMigrator(schema: database.schema)
+        } catch let error as SchemaError {
+            throw ValidationError("--schema: \(error)")
+        }
+    }
+
+    func run() async throws {
+        logging.bootstrap()
+        let logger = Logger(label: "fraudstream.dashboard")
+        let endpoint = try http.endpoint()
+        let dashboard = try DashboardEndpoints(database: database.configuration, schema: database.schema, logger: logger)
+        let router = Router()
+        dashboard.add(to: router)
+        let server = Self.httpServer(router: router, endpoint: endpoint, logger: logger)
+        let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+            services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            await dashboard.close()
+            throw Self.explain(error, endpoint: endpoint)
+        }
+        await dashboard.close()
+    }
+
+    /// The process's HTTP server for `router` on `endpoint`. Once it listens it logs
+    /// `http server listening` with `host` and the actual `port` (the one picked when the port
+    /// is 0) and calls `listening` with that port.
+    static func httpServer(
+        router: Router<BasicRequestContext>, endpoint: (host: String, port: Int), logger: Logger,
+        listening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some Service {
+        // Hummingbird logs every request at debug and its own start at info; ours is the line
+        // tests and scripts look for.
+        var serverLogger = logger
+        serverLogger.logLevel = max(logger.logLevel, .notice)
+        return Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(endpoint.host, port: endpoint.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? endpoint.port
+                logger.info("http server listening", metadata: ["host": "\(endpoint.host)", "port": "\(port)"])
+                await listening(port)
+            },
+            logger: serverLogger)
+    }
+
+    /// `error` from the server, or ``HTTPBindError`` naming the flag to change when the
+    /// address cannot be served on.
+    static func explain(_ error: any Error, endpoint: (host: String, port: Int)) -> any Error {
+        HTTPBindError(error, endpoint: endpoint) ?? error
+    }
+}

@@ -40,43 +40,15 @@ struct DashboardCommand: AsyncParsableCommand {
         let dashboard = try DashboardEndpoints(database: database.configuration, schema: database.schema, logger: logger)
         let router = Router()
         dashboard.add(to: router)
-        let server = Self.httpServer(router: router, endpoint: endpoint, logger: logger)
+        let server = HTTPServer.make(router: router, endpoint: endpoint, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
             await dashboard.close()
-            throw Self.explain(error, endpoint: endpoint)
+            throw HTTPServer.explain(error, endpoint: endpoint)
         }
         await dashboard.close()
-    }
-
-    /// The process's HTTP server for `router` on `endpoint`. Once it listens it logs
-    /// `http server listening` with `host` and the actual `port` (the one picked when the port
-    /// is 0) and calls `listening` with that port.
-    static func httpServer(
-        router: Router<BasicRequestContext>, endpoint: (host: String, port: Int), logger: Logger,
-        listening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some Service {
-        // Hummingbird logs every request at debug and its own start at info; ours is the line
-        // tests and scripts look for.
-        var serverLogger = logger
-        serverLogger.logLevel = max(logger.logLevel, .notice)
-        return Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname(endpoint.host, port: endpoint.port), serverName: nil),
-            onServerRunning: { channel in
-                let port = channel.localAddress?.port ?? endpoint.port
-                logger.info("http server listening", metadata: ["host": "\(endpoint.host)", "port": "\(port)"])
-                await listening(port)
-            },
-            logger: serverLogger)
-    }
-
-    /// `error` from the server, or ``HTTPBindError`` naming the flag to change when the
-    /// address cannot be served on.
-    static func explain(_ error: any Error, endpoint: (host: String, port: Int)) -> any Error {
-        HTTPBindError(error, endpoint: endpoint) ?? error
     }
 }

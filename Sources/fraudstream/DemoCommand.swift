@@ -4,6 +4,8 @@ import FraudPipeline
 import Generator
 import Kafka
 import Logging
+import Observability
+import Prometheus
 import Postgres
 
 /// `fraudstream demo`: the whole system on one machine with no configuration.
@@ -68,9 +70,14 @@ struct DemoCommand: AsyncParsableCommand {
         let postgres = EmbeddedPostgres(postgresConfiguration)
         do {
             let url = try await postgres.start()
-            let http = try await DemoHTTPServer.start(endpoint: try self.http.endpoint(), database: PostgresConfiguration(url), out: out, logger: logger)
+            // One registry for the demo's worker, as `fraudstream worker` has.
+            let registry = PrometheusCollectorRegistry()
+            let metrics = WorkerMetrics(factory: PrometheusExporter.metricsFactory(registry: registry), modelVersion: "default")
+            let exporter = PrometheusExporter(metrics: metrics, registry: registry)
+            let http = try await DemoHTTPServer.start(
+                endpoint: try self.http.endpoint(), database: PostgresConfiguration(url), exporter: exporter, out: out, logger: logger)
             do {
-                try await run(cluster: cluster, databaseURL: url, out: out, logger: logger)
+                try await run(cluster: cluster, databaseURL: url, metrics: metrics, out: out, logger: logger)
             } catch {
                 await http.stop()
                 throw error
@@ -85,7 +92,7 @@ struct DemoCommand: AsyncParsableCommand {
         cluster.shutdown()
     }
 
-    private func run(cluster: EmbeddedKafkaCluster, databaseURL: String, out: DemoOutput, logger: Logger) async throws {
+    private func run(cluster: EmbeddedKafkaCluster, databaseURL: String, metrics: WorkerMetrics, out: DemoOutput, logger: Logger) async throws {
         let database = PostgresConfiguration(databaseURL)
         let connection = try await PostgresConnection.connect(database, logger: logger)
         defer { Task { await connection.close() } }
@@ -95,8 +102,13 @@ struct DemoCommand: AsyncParsableCommand {
         configuration.sessionTimeout = .seconds(6)
         configuration.checkpointInterval = .seconds(2)
         let model = try DefaultModel.load()
-        let worker = Worker(configuration: configuration, model: model, modelVersion: "default", logger: logger)
+        let worker = Worker(configuration: configuration, model: model, modelVersion: "default", metrics: metrics, logger: logger)
         let workerTask = Task { try await worker.run() }
+        // The worker-health panel of the dashboard reads the row this keeps.
+        let statusPublisher = try WorkerStatusPublisher(
+            metrics: metrics, database: database, schema: configuration.schema, group: configuration.group, logger: logger)
+        let statusTask = Task { await statusPublisher.run() }
+        defer { statusTask.cancel() }
 
         // Generate only once the worker has joined the group, so the first records do not wait
         // out the group's formation.

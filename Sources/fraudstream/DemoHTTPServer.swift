@@ -2,11 +2,13 @@ import ArgumentParser
 import Dashboard
 import Hummingbird
 import Logging
+import Observability
 import Postgres
 
 /// The demo's one HTTP server, on `--http-host` and `--http-port`, running until ``stop()``.
 ///
-/// Everything the demo serves is added to the router in ``start(endpoint:database:out:logger:)``.
+/// Everything the demo serves is added to the router in ``start(endpoint:database:exporter:out:logger:)``:
+/// the dashboard, and the worker's `/metrics`, `/healthz` and `/readyz`.
 struct DemoHTTPServer {
     private let task: Task<Void, any Error>
     private let dashboard: DashboardEndpoints
@@ -15,16 +17,20 @@ struct DemoHTTPServer {
     /// - Parameters:
     ///   - endpoint: The address and port; port 0 picks a free one.
     ///   - database: The demo's database, which the dashboard reads.
+    ///   - exporter: The demo worker's metrics, for `/metrics` and `/readyz`.
     ///   - out: Where the URL is printed.
     ///   - logger: Receives `http server listening` and the dashboard's connection changes.
     /// - Throws: ``HTTPBindError`` naming the flag when the address cannot be served on.
-    static func start(endpoint: (host: String, port: Int), database: PostgresConfiguration, out: DemoOutput, logger: Logger) async throws -> DemoHTTPServer {
+    static func start(
+        endpoint: (host: String, port: Int), database: PostgresConfiguration, exporter: PrometheusExporter, out: DemoOutput, logger: Logger
+    ) async throws -> DemoHTTPServer {
         let router = Router()
+        OperatorEndpoints(exporter: exporter, readyMaxLag: 100_000).add(to: router)
         let dashboard = try DashboardEndpoints(database: database, schema: "fraudstream", logger: logger)
         dashboard.add(to: router)
 
         let (ports, listening) = AsyncStream.makeStream(of: Int.self)
-        let server = DashboardCommand.httpServer(router: router, endpoint: endpoint, logger: logger) { port in
+        let server = HTTPServer.make(router: router, endpoint: endpoint, logger: logger) { port in
             listening.yield(port)
             listening.finish()
         }
@@ -39,7 +45,7 @@ struct DemoHTTPServer {
             do {
                 try await task.value
             } catch {
-                throw DashboardCommand.explain(error, endpoint: endpoint)
+                throw HTTPServer.explain(error, endpoint: endpoint)
             }
             throw ValidationError("--http-port: the HTTP server on \(endpoint.host):\(endpoint.port) stopped before it listened")
         }

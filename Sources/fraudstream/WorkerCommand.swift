@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dashboard
 import FraudPipeline
 import Generator
 import Hummingbird
@@ -15,7 +16,7 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: """
             A consumer-group member: start several with the same --group to share the partitions. \
             SIGTERM or SIGINT drains, commits and checkpoints the partitions, then exits with 0. \
-            Serves /metrics, /healthz and /readyz on --http-host and --http-port.
+            Serves /metrics, /healthz, /readyz and the dashboard (/) on --http-host and --http-port.
             """
     )
 
@@ -49,17 +50,9 @@ struct WorkerCommand: AsyncParsableCommand {
 
         let router = Router()
         OperatorEndpoints(exporter: exporter, readyMaxLag: readyMaxLag).add(to: router)
-        // The dashboard's routes go here, on the same router and port:
-        // DashboardEndpoints(...).add(to: router)
-        let server = Application(
-            router: router,
-            configuration: ApplicationConfiguration(address: .hostname(endpoint.host, port: endpoint.port), serverName: "fraudstream"),
-            onServerRunning: { channel in
-                logger.info("http server listening", metadata: [
-                    "host": "\(endpoint.host)", "port": "\(channel.localAddress?.port ?? endpoint.port)",
-                ])
-            },
-            logger: logger)
+        let dashboard = try DashboardEndpoints(database: configuration.database, schema: configuration.schema, logger: logger)
+        dashboard.add(to: router)
+        let server = HTTPServer.make(router: router, endpoint: endpoint, logger: logger)
         let statusPublisher = try WorkerStatusPublisher(
             metrics: metrics, database: configuration.database, schema: configuration.schema, group: configuration.group, logger: logger)
 
@@ -76,7 +69,13 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await dashboard.close()
+            throw HTTPServer.explain(error, endpoint: endpoint)
+        }
+        await dashboard.close()
     }
 
     private static func statusInterval(_ text: String) throws -> Duration? {

@@ -6,14 +6,11 @@
 /// to excuse a real mismatch later.
 enum PendingContract {
     /// Subcommands, as words after `fraudstream`: `model` (with `activate`) and `dashboard`.
-    static let subcommands: Set<String> = ["model", "dashboard"]
+    static let subcommands: Set<String> = ["model"]
     /// Worker flags from HTTPOptions and the readiness bound.
     static let flags: [String: Set<String>] = [
-        "worker": ["--http-host", "--http-port", "--ready-max-lag"],
         "train": ["--register"],
     ]
     /// The environment variables of those flags.
-    static let environmentVariables: [String: Set<String>] = [
-        "worker": ["FRAUDSTREAM_HTTP_HOST", "FRAUDSTREAM_HTTP_PORT", "FRAUDSTREAM_READY_MAX_LAG"],
-    ]
+    static let environmentVariables: [String: Set<String>] = [:]
 }

@@ -18,6 +18,9 @@ public struct WorkerStatusPublisher: Service {
     public let interval: Duration
 
     private let metrics: WorkerMetrics
+    /// The latencies since the previous write: the row's percentiles are the current ones,
+    /// not the whole run's (a slow start would otherwise show in p99 for hours).
+    private let recentLatency: LatencyInterval
     private let database: PostgresConfiguration
     private let schema: String
     private let group: String
@@ -41,6 +44,7 @@ public struct WorkerStatusPublisher: Service {
         interval: Duration = .seconds(3), logger: Logger
     ) throws {
         self.metrics = metrics
+        recentLatency = metrics.makeLatencyInterval()
         var database = database
         database.connectTimeout = min(database.connectTimeout, .seconds(2))
         database.reconnect.deadline = min(database.reconnect.deadline, .seconds(2))
@@ -105,6 +109,10 @@ public struct WorkerStatusPublisher: Service {
     /// Upserts the row from the counters now.
     private func publish(on connection: PostgresConnection) async throws {
         let snapshot = metrics.snapshot()
+        let recent = recentLatency.take()
+        func milliseconds(atPercentile percentile: Double) -> Double {
+            recent.totalCount == 0 ? 0 : Double(recent.valueAtPercentile(percentile)) / 1000
+        }
         var lag: [Int32: Int64] = [:]
         for (topicPartition, value) in snapshot.lag { lag[topicPartition.partition, default: 0] += value }
         let lagJSON = "{" + lag.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
@@ -125,8 +133,8 @@ public struct WorkerStatusPublisher: Service {
                 .text(workerID), .text(group), .text(host), .int32(pid), .timestamp(startedAt), .text(snapshot.modelVersion),
                 .int32(Int32(clamping: snapshot.assignedPartitions)), .int(snapshot.consumed), .int(snapshot.scored),
                 .int(snapshot.written), .int(snapshot.flagged), .int(snapshot.rejected), .int(snapshot.late),
-                .int(snapshot.duplicates), .double(snapshot.latencyMilliseconds(atPercentile: 50)),
-                .double(snapshot.latencyMilliseconds(atPercentile: 99)), .jsonb(lagJSON),
+                .int(snapshot.duplicates), .double(milliseconds(atPercentile: 50)),
+                .double(milliseconds(atPercentile: 99)), .jsonb(lagJSON),
             ])
     }
 }

@@ -20,10 +20,11 @@ struct WorkerStatusPublisherTests {
         let metrics = WorkerMetrics(modelVersion: "model-7")
         metrics.setLagSource { [KafkaTopicPartition(topic: "t", partition: 0): 12, KafkaTopicPartition(topic: "t", partition: 5): 0] }
         metrics.update { $0.assignedPartitions = 2; $0.written = 40; $0.flagged = 3; $0.rejected = 1 }
-        metrics.recordLatencies([10_000, 20_000])
+        metrics.recordLatencies([900_000])  // before the publisher: not in its window
         let publisher = try WorkerStatusPublisher(
             metrics: metrics, database: PostgresConfiguration(TestDatabase.url()), schema: schema, group: "g",
             interval: .milliseconds(200), logger: .quiet)
+        metrics.recordLatencies([10_000, 20_000])
         #expect(publisher.workerID.hasPrefix(ProcessInfo.processInfo.hostName + ":\(ProcessInfo.processInfo.processIdentifier):"))
 
         let group = ServiceGroup(services: [publisher], logger: .quiet)
@@ -50,6 +51,13 @@ struct WorkerStatusPublisherTests {
         metrics.update { $0.written = 90 }
         let updated = try await eventually { try await row()[0][4, as: Int.self] == 90 }
         #expect(updated, "the row did not follow the counters")
+        // The percentiles are the latest refresh's: with nothing written since, 0; then the new
+        // latencies alone, not the run's.
+        let idle = try await eventually { try await row()[0][7, as: Double.self] == 0 }
+        #expect(idle, "p99 kept latencies from before the previous refresh")
+        metrics.recordLatencies([5_000])
+        let recent = try await eventually { abs(try await row()[0][7, as: Double.self] - 5) < 0.1 }
+        #expect(recent, "p99 is not the latest refresh's")
 
         await group.triggerGracefulShutdown()
         try await running.value

@@ -83,7 +83,8 @@ public final class WorkerMetrics: Sendable {
     }
 
     private let state = Mutex(Snapshot())
-    private let intervalLatency = Mutex(Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three))
+    private let intervals: Mutex<[LatencyInterval]>
+    private let defaultInterval: LatencyInterval
     private let lagSource = Mutex<(@Sendable () -> [KafkaTopicPartition: Int64])?>(nil)
     private let handles: Handles?
 
@@ -100,6 +101,9 @@ public final class WorkerMetrics: Sendable {
     ///     keep the figures in ``snapshot()`` only. The global `MetricsSystem` is never used.
     ///   - modelVersion: The model version to report until the worker reports another.
     public init(factory: (any MetricsFactory)? = nil, modelVersion: String = "") {
+        let defaultInterval = LatencyInterval()
+        self.defaultInterval = defaultInterval
+        intervals = Mutex([defaultInterval])
         handles = factory.map { factory in
             Handles(
                 endToEndLatency: Timer(label: Label.endToEndLatency, factory: factory),
@@ -117,14 +121,19 @@ public final class WorkerMetrics: Sendable {
         return snapshot
     }
 
-    /// The end-to-end latencies (microseconds) recorded since the previous call, for a reporter
-    /// that shows recent percentiles (the live line, the load test's timeline). Meant for one
-    /// reader: each call starts a new interval.
+    /// The end-to-end latencies (microseconds) recorded since the previous call, for one
+    /// reporter of recent percentiles (the live line, the load test's timeline). Another reporter
+    /// takes a window of its own from ``makeLatencyInterval()``.
     public func takeIntervalLatency() -> Histogram<UInt64> {
-        intervalLatency.withLock { histogram in
-            defer { histogram.reset() }
-            return histogram
-        }
+        defaultInterval.take()
+    }
+
+    /// A new window of end-to-end latencies for one more reporter of recent percentiles,
+    /// recorded into from now on alongside the others.
+    public func makeLatencyInterval() -> LatencyInterval {
+        let interval = LatencyInterval()
+        intervals.withLock { $0.append(interval) }
+        return interval
     }
 
     /// Changes counters under the lock.
@@ -137,9 +146,7 @@ public final class WorkerMetrics: Sendable {
         state.withLock { counters in
             for value in microseconds { _ = counters.endToEndLatency.record(value) }
         }
-        intervalLatency.withLock { histogram in
-            for value in microseconds { _ = histogram.record(value) }
-        }
+        for interval in intervals.withLock({ $0 }) { interval.record(microseconds) }
         if let timer = handles?.endToEndLatency {
             for value in microseconds { timer.recordNanoseconds(Int64(clamping: value) &* 1000) }
         }

@@ -111,6 +111,7 @@ public final class Worker: Service, Sendable {
         // Listening starts before the active version is read, so no activation falls in between.
         let modelListener = try await PostgresNotificationListener.listen(
             channel: ModelRegistry.activationChannel, configuration: configuration.database, logger: logger)
+        defer { modelListener.stop() }  // also when a later step throws; stopping twice is harmless
         let (startModel, startVersion) = await startingModel(registry: registry, connection: registryConnection)
         let models = ModelSelection(model: startModel, version: startVersion)
         metrics.update { $0.modelVersion = startVersion }

@@ -20,7 +20,9 @@ struct TrainCommand: AsyncParsableCommand {
             exactly what production scored; rows of another feature schema version are skipped. \
             Either way, transactions without a label count as legitimate, and the split is by event \
             time: the model learns from the earlier rows and is validated (early stopping, threshold, \
-            figures) on the later ones, so nothing from the future leaks into training.
+            figures) on the later ones, so nothing from the future leaks into training. With \
+            --register the model is also stored in the model registry in PostgreSQL, with its \
+            validation figures (activate it with fraudstream model activate).
             """
     )
 
@@ -56,11 +58,18 @@ struct TrainCommand: AsyncParsableCommand {
     var threshold: Double?
     @Option(help: "Seed of the row sampling; the same seed and data give the same model.")
     var seed: UInt64 = 1
+    @Flag(help: "Also store the model and its validation figures in the model registry (--database-url, --schema); it is not activated.")
+    var register = false
+    @Option(help: "With --register: the version name (default: derived from kind, date and a hash of the model).")
+    var version: String?
+    @Option(help: "With --register: free text shown by fraudstream model list.")
+    var description: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
+        try validateRegistration()
         try validateSource()
         guard kind == "gbt" || kind == "logistic" else {
             throw ValidationError("--kind: expected gbt or logistic, got \"\(kind)\"")
@@ -73,6 +82,25 @@ struct TrainCommand: AsyncParsableCommand {
         }
         if let threshold, !(0...1).contains(threshold) {
             throw ValidationError("--threshold: expected a probability between 0 and 1, got \(threshold)")
+        }
+    }
+
+    /// Checks that --version and --description come with --register, and the version's name.
+    private func validateRegistration() throws {
+        guard register else {
+            let given = [version.map { _ in "--version" }, description.map { _ in "--description" }].compactMap { $0 }
+            guard given.isEmpty else {
+                throw ValidationError("\(given.joined(separator: " and ")) apply only to --register; add --register to store the model in the registry")
+            }
+            return
+        }
+        _ = try ModelCommand.registry(database)
+        if let version {
+            do {
+                _ = try ModelRegistry.validate(version)
+            } catch let error as ModelRegistryError {
+                throw ValidationError(error.message)
+            }
         }
     }
 
@@ -91,8 +119,8 @@ struct TrainCommand: AsyncParsableCommand {
             }
             return
         }
-        if database.databaseURL != nil {
-            throw ValidationError("--database-url applies only to --from-database; add --from-database to train on the scored rows in PostgreSQL")
+        if database.databaseURL != nil, !register {
+            throw ValidationError("--database-url applies only to --from-database and --register; add --from-database to train on the scored rows in PostgreSQL, or --register to store the model")
         }
         if since != nil {
             throw ValidationError("--since applies only to --from-database; add --from-database to train on the scored rows in PostgreSQL")
@@ -129,7 +157,12 @@ struct TrainCommand: AsyncParsableCommand {
         } else {
             throw ValidationError("--input and --labels are required, unless --from-database is given")
         }
-        try train(on: set)
+        let model = try train(on: set)
+        if register {
+            let registration = try await ModelCommand.Register.register(
+                model, version: version, description: description ?? "", database: database, logger: Logger(label: "fraudstream.train"))
+            print("train: " + ModelCommand.Register.outcome(registration))
+        }
     }
 
     /// The usable scored rows and their labels, after saying what was read and what was skipped.
@@ -175,7 +208,8 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     /// Trains, chooses the threshold, writes the model and prints its validation figures.
-    private func train(on set: LabelledFeatureSet) throws {
+    /// - Returns: The model file written.
+    private func train(on set: LabelledFeatureSet) throws -> ModelFile {
         let split = try EventTimeSplit(eventTimes: set.eventTimes, trainingFraction: 1 - validationFraction)
         let training = set.subset(split.training)
         let validation = set.subset(split.validation)
@@ -218,6 +252,7 @@ struct TrainCommand: AsyncParsableCommand {
         try file.save(output)
         ModelReport.lines(evaluation, rows: validation.count, title: "validation").forEach { print($0) }
         print("train: model written to \(output)")
+        return file
     }
 }
 

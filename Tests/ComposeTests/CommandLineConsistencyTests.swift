@@ -3,7 +3,7 @@ import Testing
 
 /// Every `fraudstream` subcommand, flag and environment variable that compose/ uses (the
 /// compose files, the Dockerfile's CMD, the README's commands) exists in the built binary's
-/// `--help`, apart from the parts of the contract still being merged (``PendingContract``).
+/// `--help`.
 @Suite("compose/ agrees with fraudstream --help", .serialized)
 struct CommandLineConsistencyTests {
     /// One use of the binary: the words after `fraudstream`, and the environment it gets.
@@ -65,45 +65,25 @@ struct CommandLineConsistencyTests {
         #expect(invocations.contains { $0.source.hasPrefix("compose/README.md") }, "the README shows no fraudstream command")
         for invocation in invocations {
             let subcommand = try #require(invocation.words.first)
-            if PendingContract.subcommands.contains(subcommand) { continue }
             guard root.subcommands.contains(subcommand) else {
                 Issue.record("\(invocation): fraudstream has no subcommand \(subcommand); it has \(root.subcommands.sorted())")
                 continue
             }
             let help = try helps[subcommand] ?? CommandLineHelp([subcommand])
             helps[subcommand] = help
-            let pendingFlags = PendingContract.flags[subcommand] ?? []
             for word in invocation.words.dropFirst() where word.hasPrefix("--") {
                 let flag = String(word.split(separator: "=", maxSplits: 1)[0])
-                #expect(help.flags.contains(flag) || pendingFlags.contains(flag),
+                #expect(help.flags.contains(flag),
                         "\(invocation): fraudstream \(subcommand) has no \(flag); it has \(help.flags.sorted())")
             }
             for (index, word) in invocation.words.enumerated() where word == "--kafka-property" {
                 let value = index + 1 < invocation.words.count ? invocation.words[index + 1] : ""
                 #expect(value.wholeMatch(of: /[a-z][a-z0-9._]*=.+/) != nil, "\(invocation): --kafka-property takes key=value, got \(value)")
             }
-            let pendingVariables = PendingContract.environmentVariables[subcommand] ?? []
             for variable in invocation.environment.keys.sorted() {
                 let libpq = variable.hasPrefix("PG") && help.text.contains("PG*")
-                #expect(help.environmentVariables.contains(variable) || pendingVariables.contains(variable) || libpq,
+                #expect(help.environmentVariables.contains(variable) || libpq,
                         "\(invocation): fraudstream \(subcommand) reads no \(variable); its help names \(help.environmentVariables.sorted())")
-            }
-        }
-    }
-
-    @Test("what is still pending is really missing (empty PendingContract once the branches are merged)")
-    func pendingIsMissing() throws {
-        let root = try CommandLineHelp([])
-        for subcommand in PendingContract.subcommands {
-            #expect(!root.subcommands.contains(subcommand), "fraudstream \(subcommand) exists now: remove it from PendingContract.subcommands")
-        }
-        for (subcommand, flags) in PendingContract.flags {
-            let help = try CommandLineHelp([subcommand])
-            for flag in flags {
-                #expect(!help.flags.contains(flag), "fraudstream \(subcommand) \(flag) exists now: remove it from PendingContract.flags")
-            }
-            for variable in PendingContract.environmentVariables[subcommand] ?? [] {
-                #expect(!help.environmentVariables.contains(variable), "\(variable) is in fraudstream \(subcommand) --help now: remove it from PendingContract")
             }
         }
     }

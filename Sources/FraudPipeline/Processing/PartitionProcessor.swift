@@ -121,6 +121,18 @@ public struct PartitionProcessor: Sendable {
         )
     }
 
+    /// The same partition (its feature state and decoder) scoring with another model from the
+    /// next batch on: how a worker switches models between batches without touching the state.
+    ///
+    /// - Parameters:
+    ///   - model: The new model; it must read ``FraudCore/FeatureSchema/current``.
+    ///   - modelVersion: Its version, stored with each row it scores.
+    /// - Returns: A processor sharing this one's ``partitionActor``; use it instead of this one.
+    /// - Throws: ``FraudModel/ModelError`` (`schemaMismatch`) for a model of another feature schema.
+    public func scoring(with model: ModelFile, modelVersion: String) throws(ModelError) -> PartitionProcessor {
+        try PartitionProcessor(partitionActor: partitionActor, model: model, modelVersion: modelVersion, decoder: decoder, clock: clock)
+    }
+
     /// Decodes, featurises and scores one batch of the partition.
     ///
     /// Undecodable records become dead letters, never dropped; the valid transactions get

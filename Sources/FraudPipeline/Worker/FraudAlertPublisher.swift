@@ -5,17 +5,23 @@ import Kafka
 ///
 /// An alert is a JSON object: `{"transaction": <the transaction's wire form>, "score": 0.97,
 /// "threshold": 0.5, "model_version": "…", "partition": 3, "offset": 1234, "scored_at": <ms>}`.
-/// Delivery is at least once: alerts are published before their rows are committed, so a crash
+/// The threshold is that of the model version that scored the row, which changes when the
+/// worker switches models. Delivery is at least once: alerts are published before their rows are committed, so a crash
 /// in between publishes them again on replay; consumers de-duplicate by transaction id.
 struct FraudAlertPublisher: Sendable {
     let producer: KafkaProducer
     let topic: String
-    let threshold: Double
+    /// Knows the threshold of every model version this worker scored with.
+    let models: ModelSelection
 
     /// Sends the alerts of `rows` (the flagged ones) and waits until the broker has them all.
     func publish(_ rows: [ScoredTransaction]) async throws {
+        // A write holds one version, or two around a switch: look each up once.
+        var thresholds: [String: Double] = [:]
         try await withThrowingTaskGroup(of: Void.self) { group in
             for row in rows where row.flagged {
+                let threshold = thresholds[row.modelVersion] ?? models.threshold(of: row.modelVersion)
+                thresholds[row.modelVersion] = threshold
                 let message = KafkaProducerMessage(
                     topic: topic, key: Array(row.transaction.accountFrom.utf8), value: Self.encode(row, threshold: threshold))
                 group.addTask { _ = try await producer.send(message) }

@@ -15,6 +15,8 @@ struct ProcessingStage: Sendable {
     let consumer: KafkaConsumer
     let metrics: WorkerMetrics
     let checkpointInterval: Duration
+    /// The model to score with; checked once per batch.
+    let models: ModelSelection
     let logger: Logger
 
     /// A partition being processed.
@@ -25,6 +27,8 @@ struct ProcessingStage: Sendable {
         var replayUntil: Int64
         var lastCheckpoint: ContinuousClock.Instant
         var replaying: Bool
+        /// The ``ModelSelection`` generation of the processor's model; -1 until the first batch.
+        var modelGeneration = -1
     }
 
     /// Runs until `input` ends, then finishes the queue.
@@ -101,6 +105,9 @@ struct ProcessingStage: Sendable {
                 "partition": "\(batch.topicPartition.partition)", "expected": "\(slot.expectedOffset)", "got": "\(first.offset)",
             ])
         }
+        if slot.modelGeneration != models.generation {
+            useCurrentModel(in: &slot)
+        }
         var processed = await slot.processor.process(batch)
         slot.expectedOffset = processed.nextOffset
         let replayUntil = slot.replayUntil
@@ -126,6 +133,23 @@ struct ProcessingStage: Sendable {
         return SinkBatch(
             processed: processed, recordTimestamps: Self.timestamps(of: processed.scored, in: batch),
             consumed: batch.records.count, checkpoint: checkpoint)
+    }
+
+    /// Gives the slot's processor the selected model; the batch about to be processed is the
+    /// first the partition scores with it.
+    private func useCurrentModel(in slot: inout Slot) {
+        let installed = models.current
+        defer { slot.modelGeneration = installed.generation }
+        guard installed.version != slot.processor.modelVersion else { return }
+        do {
+            slot.processor = try slot.processor.scoring(with: installed.model, modelVersion: installed.version)
+        } catch {
+            // The switcher checked the schema before installing, so this does not happen; if it
+            // did, the partition keeps its model rather than scoring with one that misreads it.
+            logger.error("the selected model cannot score this partition; keeping its current model", metadata: [
+                "partition": "\(slot.processor.partition)", "model": "\(installed.version)", "error": "\(error)",
+            ])
+        }
     }
 
     /// The record timestamp of each scored row (rows are a subsequence of the records).

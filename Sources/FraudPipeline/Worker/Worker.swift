@@ -18,15 +18,20 @@ import Synchronization
 /// 3. ``SinkStage`` writes rows, offsets, rejects and checkpoints in one database transaction,
 ///    with dead letters and alerts on Kafka, retrying while PostgreSQL is away.
 ///
-/// A ``labelsTopic`` consumer upserts labels alongside. ``run()`` ends after ``stop()`` (or the
+/// A ``labelsTopic`` consumer upserts labels alongside.
+///
+/// The model comes from the registry (``ModelRegistry``) when it has an active version, else it
+/// is ``model``. A ``ModelSwitcher`` listens for activations (PostgreSQL `NOTIFY`) and switches
+/// models between batches: every batch is scored wholly by one version, which each row records.
+/// ``run()`` ends after ``stop()`` (or the
 /// service group's graceful shutdown on SIGTERM) once the partitions are drained, committed and
 /// checkpointed; it throws when a stage fails for good.
 public final class Worker: Service, Sendable {
     /// The settings the worker runs with.
     public let configuration: WorkerConfiguration
-    /// The model and its threshold.
+    /// The model to score with when the registry has no active version, and its threshold.
     public let model: ModelFile
-    /// The version stored with each scored row.
+    /// The version stored with each row ``model`` scores.
     public let modelVersion: String
     /// The worker's counters.
     public let metrics: WorkerMetrics
@@ -42,8 +47,9 @@ public final class Worker: Service, Sendable {
     /// Creates a worker; nothing connects before ``run()``.
     /// - Parameters:
     ///   - configuration: The settings; checked by ``run()``.
-    ///   - model: The model; it must read the current feature schema.
-    ///   - modelVersion: The version stored with each scored row.
+    ///   - model: The model used when the registry has no active version; it must read the
+    ///     current feature schema.
+    ///   - modelVersion: The version stored with each row `model` scores.
     ///   - metrics: Where the worker counts what it does.
     ///   - logger: Receives state changes, never per-message lines.
     public init(
@@ -100,6 +106,15 @@ public final class Worker: Service, Sendable {
             if !applied.isEmpty { logger.notice("schema migrated", metadata: ["versions": "\(applied.map(\.version))"]) }
         }
         let sinkConnection = try await PostgresConnection.connect(configuration.database, logger: logger)
+        let registry = try ModelRegistry(schema: configuration.schema)
+        let registryConnection = try await PostgresConnection.connect(configuration.database, logger: logger)
+        // Listening starts before the active version is read, so no activation falls in between.
+        let modelListener = try await PostgresNotificationListener.listen(
+            channel: ModelRegistry.activationChannel, configuration: configuration.database, logger: logger)
+        defer { modelListener.stop() }  // also when a later step throws; stopping twice is harmless
+        let (startModel, startVersion) = await startingModel(registry: registry, connection: registryConnection)
+        let models = ModelSelection(model: startModel, version: startVersion)
+        metrics.update { $0.modelVersion = startVersion }
         let labelsConnection = configuration.labelsTopic == nil
             ? nil : try await PostgresConnection.connect(configuration.database, logger: logger)
 
@@ -115,7 +130,7 @@ public final class Worker: Service, Sendable {
         let (controlStream, control) = AsyncStream<ProcessingInput>.makeStream()
         let listener = WorkerRebalanceListener(
             control: control, connection: controlConnection, configuration: configuration,
-            model: model, modelVersion: modelVersion, retry: retry, logger: logger)
+            models: models, retry: retry, logger: logger)
         let consumer = try KafkaConsumer(configuration: consumerConfiguration(), listener: listener, logger: logger)
         let labelsConsumer = try configuration.labelsTopic.map { topic in
             var labels = consumerConfiguration(topic: topic, group: configuration.group + ".labels")
@@ -131,24 +146,31 @@ public final class Worker: Service, Sendable {
         metrics.setLagSource { consumer.lag() }
         logger.info("worker started", metadata: [
             "group": "\(configuration.group)", "topic": "\(configuration.transactionsTopic)",
-            "database": "\(controlConnection.target)", "schema": "\(configuration.schema)", "model": "\(modelVersion)",
+            "database": "\(controlConnection.target)", "schema": "\(configuration.schema)", "model": "\(startVersion)",
         ])
 
         let queue = SinkQueue(capacity: configuration.maxPendingRows)
         let committer = OffsetCommitter(consumer: consumer, logger: logger)
         let processing = ProcessingStage(
-            queue: queue, consumer: consumer, metrics: metrics, checkpointInterval: configuration.checkpointInterval, logger: logger)
+            queue: queue, consumer: consumer, metrics: metrics, checkpointInterval: configuration.checkpointInterval,
+            models: models, logger: logger)
         let sinkStage = SinkStage(
             queue: queue,
             sink: ScoredTransactionSink(connection: sinkConnection, schema: configuration.schema, rowCapacity: configuration.maxBatchRows),
             deadLetters: DeadLetterSink(producer: producer, topic: configuration.deadLetterTopic, schema: configuration.schema),
-            alerts: configuration.alertsTopic.map { FraudAlertPublisher(producer: producer, topic: $0, threshold: model.decisionThreshold) },
+            alerts: configuration.alertsTopic.map { FraudAlertPublisher(producer: producer, topic: $0, models: models) },
             checkpoints: CheckpointStore(schema: configuration.schema), committer: committer, metrics: metrics,
             group: configuration.group, topic: configuration.transactionsTopic,
             maxBatchRows: configuration.maxBatchRows, flushInterval: configuration.flushInterval, retry: retry, logger: logger)
         let input = merge(consumer.events.map { @Sendable event in ProcessingInput.kafka(event) }, controlStream)
 
         let committerTask = Task { await committer.run(every: .seconds(1)) }
+        let switcherTask = Task {
+            await ModelSwitcher(
+                selection: models, registry: registry, connection: registryConnection, listener: modelListener,
+                metrics: metrics, logger: logger
+            ).run()
+        }
         let labelsTask = zip(labelsConsumer, labelsConnection).map { labelsConsumer, labelsConnection in
             Task {
                 try await LabelIngestor(consumer: labelsConsumer, connection: labelsConnection, schema: configuration.schema, logger: logger)
@@ -180,6 +202,8 @@ public final class Worker: Service, Sendable {
 
         committerTask.cancel()
         await committerTask.value
+        modelListener.stop()
+        await switcherTask.value
         await consumer.close()
         metrics.setLagSource(nil)
         await labelsConsumer?.close()
@@ -194,9 +218,27 @@ public final class Worker: Service, Sendable {
         }
         await sinkConnection.close()
         await controlConnection.close()
+        await registryConnection.close()
         await labelsConnection?.close()
         logger.info("worker stopped", metadata: ["written": "\(metrics.snapshot().written)"])
         if let failure { throw failure }
+    }
+
+    /// The registry's active version if it has one this build can score with, else ``model``.
+    private func startingModel(registry: ModelRegistry, connection: PostgresConnection) async -> (ModelFile, String) {
+        do {
+            if let active = try await registry.activeVersion(on: connection) {
+                let loaded = try await registry.load(active, on: connection)
+                logger.info("scoring with the registry's active model version", metadata: ["model": "\(active)"])
+                return (loaded, active)
+            }
+            logger.info("no active model version in the registry; scoring with the model file", metadata: ["model": "\(modelVersion)"])
+        } catch {
+            logger.error("the registry's active model version cannot be used; scoring with the model file", metadata: [
+                "model": "\(modelVersion)", "error": "\(error)",
+            ])
+        }
+        return (model, modelVersion)
     }
 
     private func consumerConfiguration(topic: String? = nil, group: String? = nil) -> KafkaConsumerConfiguration {

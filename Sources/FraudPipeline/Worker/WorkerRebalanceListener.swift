@@ -17,8 +17,8 @@ struct WorkerRebalanceListener: KafkaRebalanceListener {
     let control: AsyncStream<ProcessingInput>.Continuation
     let connection: PostgresConnection
     let configuration: WorkerConfiguration
-    let model: ModelFile
-    let modelVersion: String
+    /// The model new partitions start with (the processing stage re-checks it per batch).
+    let models: ModelSelection
     let retry: DatabaseRetry
     let logger: Logger
 
@@ -66,6 +66,9 @@ struct WorkerRebalanceListener: KafkaRebalanceListener {
             .nextOffset(group: group, topic: topic, partition: partition, on: connection) ?? 0
         let checkpoint = try await CheckpointStore(schema: configuration.schema)
             .load(group: group, topic: topic, partition: partition, on: connection)
+        let scoring = models.current
+        let model = scoring.model
+        let modelVersion = scoring.version
         var metadata: Logger.Metadata = ["partition": "\(partition)", "committedOffset": "\(committed)"]
         if let checkpoint, checkpoint.featureSchemaVersion == FeatureSchema.current.version {
             do {

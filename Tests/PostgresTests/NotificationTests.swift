@@ -1,0 +1,157 @@
+import Foundation
+import Postgres
+import Synchronization
+import Testing
+import TestSupport
+
+@Suite("LISTEN/NOTIFY on a listener's own thread")
+struct NotificationTests {
+    @Test("a notification sent by another session arrives with its channel, payload and sender")
+    func receivesNotifications() async throws {
+        let channel = TestDatabase.uniqueName("channel")
+        let listener = try await PostgresNotificationListener.listen(channel: channel, configuration: PostgresConfiguration(TestDatabase.url()), logger: .quiet)
+        let events = EventRecorder(listener)
+        defer { listener.stop() }
+        let sender = try await TestDatabase.connect()
+        defer { Task { await sender.close() } }
+        let senderPID = try #require(try await sender.query("SELECT pg_backend_pid()").first?[0, as: Int32.self])
+
+        try await sender.execute("SELECT pg_notify($1, 'first'), pg_notify($1, '')", [.text(channel)])
+        try await sender.execute("NOTIFY other_channel_nobody_listens_to, 'x'")
+
+        let notifications = try await events.notifications(count: 2)
+        #expect(notifications == [
+            PostgresNotification(channel: channel, payload: "first", senderProcessID: senderPID),
+            PostgresNotification(channel: channel, payload: "", senderProcessID: senderPID),
+        ])
+        guard case .listening(let backend) = events.all.first else {
+            Issue.record("the first event is not .listening: \(events.all)")
+            return
+        }
+        #expect(backend != senderPID && backend > 0)
+    }
+
+    @Test("after the server terminates the listening session, it reconnects, reports it, and receives again")
+    func reconnectsAfterTermination() async throws {
+        let channel = TestDatabase.uniqueName("channel")
+        var configuration = PostgresConfiguration(try TestDatabase.url())
+        configuration.reconnect.initialBackoff = .milliseconds(20)
+        let listener = try await PostgresNotificationListener.listen(channel: channel, configuration: configuration, logger: .quiet)
+        let events = EventRecorder(listener)
+        defer { listener.stop() }
+        let admin = try await TestDatabase.connect()
+        defer { Task { await admin.close() } }
+        let first = try #require(try await events.listenings(count: 1).first)
+
+        let terminated = try await admin.query("SELECT pg_terminate_backend($1)", [.int32(first)])
+        #expect(try terminated.first?[0, as: Bool.self] == true)
+
+        let sessions = try await events.listenings(count: 2)
+        #expect(sessions.count == 2 && sessions[1] != first, "a new session after the termination: \(sessions)")
+        // LISTEN belongs to the session: only a new LISTEN on the new session makes this arrive.
+        try await admin.execute("SELECT pg_notify($1, 'after')", [.text(channel)])
+        let notifications = try await events.notifications(count: 1)
+        #expect(notifications.map(\.payload) == ["after"])
+    }
+
+    @Test("stop ends the events, and the listener closes its session")
+    func stopEndsEvents() async throws {
+        let channel = TestDatabase.uniqueName("channel")
+        let listener = try await PostgresNotificationListener.listen(channel: channel, configuration: PostgresConfiguration(TestDatabase.url()), logger: .quiet)
+        let events = EventRecorder(listener)
+        let backend = try #require(try await events.listenings(count: 1).first)
+        listener.stop()
+        #expect(try await events.waitForEnd(), "the events did not end after stop()")
+        let admin = try await TestDatabase.connect()
+        defer { Task { await admin.close() } }
+        let gone = try await eventually {
+            try await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [.int32(backend)]).count == 0
+        }
+        #expect(gone, "session \(backend) is still open after stop()")
+    }
+
+    @Test("many idle listeners leave the cooperative pool free: tasks keep running while they all wait on their sockets")
+    func listenersDoNotBlockThePool() async throws {
+        // More listeners than the pool has threads: if waiting for notifications occupied pool
+        // threads, the tasks below could not run and the test would hang (the watchdog fails it).
+        let count = ProcessInfo.processInfo.activeProcessorCount * 2 + 2
+        let url = try TestDatabase.url()
+        var listeners: [PostgresNotificationListener] = []
+        for index in 0..<count {
+            listeners.append(try await PostgresNotificationListener.listen(
+                channel: "pool_check_\(index)", configuration: PostgresConfiguration(url), pollTimeout: .seconds(5), logger: .quiet))
+        }
+        defer { listeners.forEach { $0.stop() } }
+        let finished = Counter()
+        let work = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<(count * 4) {
+                    group.addTask {
+                        for _ in 0..<100 { await Task.yield() }
+                        finished.value.add(1, ordering: .relaxed)
+                    }
+                }
+            }
+        }
+        let completed = try await eventually(timeout: .seconds(60)) { finished.value.load(ordering: .relaxed) == count * 4 }
+        work.cancel()
+        #expect(completed, "only \(finished.value.load(ordering: .relaxed)) of \(count * 4) tasks ran while \(count) listeners waited")
+    }
+}
+
+/// Reads a listener's events in the background, for tests to inspect.
+private final class EventRecorder: Sendable {
+    private let events = Mutex<[PostgresNotificationListener.Event]>([])
+    private let ended = Atomic<Bool>(false)
+
+    init(_ listener: PostgresNotificationListener) {
+        Task { [self] in
+            for await event in listener.events {
+                events.withLock { $0.append(event) }
+            }
+            ended.store(true, ordering: .releasing)
+        }
+    }
+
+    var all: [PostgresNotificationListener.Event] {
+        events.withLock { $0 }
+    }
+
+    /// The first `count` notifications, waiting up to 20 s for them.
+    func notifications(count: Int) async throws -> [PostgresNotification] {
+        _ = try await eventually { self.received.count >= count }
+        return Array(received.prefix(count))
+    }
+
+    /// The backend process ids of the first `count` `.listening` events, waiting up to 20 s.
+    func listenings(count: Int) async throws -> [Int32] {
+        _ = try await eventually { self.sessions.count >= count }
+        return Array(sessions.prefix(count))
+    }
+
+    func waitForEnd() async throws -> Bool {
+        try await eventually { self.ended.load(ordering: .acquiring) }
+    }
+
+    private var received: [PostgresNotification] {
+        all.compactMap { if case .notification(let notification) = $0 { notification } else { nil } }
+    }
+
+    private var sessions: [Int32] {
+        all.compactMap { if case .listening(let backend) = $0 { backend } else { nil } }
+    }
+}
+
+private final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}
+
+/// Polls `condition` every 20 ms until it holds or `timeout` passes.
+private func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}

@@ -26,7 +26,7 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .customLong("alerts-topic"), help: "Topic for flagged transactions; none to publish none ($FRAUDSTREAM_ALERTS_TOPIC, default fraud_alerts).")
     var alertsTopic: String?
 
-    @Option(help: "Model file from `fraudstream train` ($FRAUDSTREAM_MODEL, default: the bundled model).")
+    @Option(help: "Model file from `fraudstream train`, used while the registry has no active version ($FRAUDSTREAM_MODEL, default: the bundled model).")
     var model: String?
 
     @Option(name: .customLong("batch-rows"), help: "Most rows per database transaction ($FRAUDSTREAM_BATCH_ROWS, default 5000).")

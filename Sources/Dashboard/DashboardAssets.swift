@@ -1,6 +1,6 @@
 import Foundation
 
-/// The page and its script and style sheet, read once from the module's resources and served
+/// The page and its scripts and style sheet, read once from the module's resources and served
 /// from memory.
 struct DashboardAssets: Sendable {
     /// One file the page needs.
@@ -13,7 +13,7 @@ struct DashboardAssets: Sendable {
         var bytes: [UInt8]
     }
 
-    /// The page, `dashboard.js` and `dashboard.css`.
+    /// The page, `charts.js` (the drawing), `dashboard.js` (the panels) and `dashboard.css`.
     let assets: [Asset]
 
     /// Reads the files from the `Assets` folder of the module's resource bundle.
@@ -22,6 +22,7 @@ struct DashboardAssets: Sendable {
     init() throws {
         let files: [(name: String, path: String, contentType: String)] = [
             ("index.html", "/", "text/html; charset=utf-8"),
+            ("charts.js", "/assets/charts.js", "text/javascript; charset=utf-8"),
             ("dashboard.js", "/assets/dashboard.js", "text/javascript; charset=utf-8"),
             ("dashboard.css", "/assets/dashboard.css", "text/css; charset=utf-8"),
         ]

@@ -26,6 +26,12 @@ struct PageAndAvailabilityTests {
             #expect(script.text.contains("/api/throughput") && script.text.contains("/api/workers"))
             #expect(!script.text.contains("https://"), "no CDN")
 
+            #expect(page.text.contains(#"<script src="/assets/charts.js" defer></script>"#))
+            let charts = try await server.get("/assets/charts.js")
+            #expect(charts.status == 200)
+            #expect(charts.headers["content-type"] == "text/javascript; charset=utf-8")
+            #expect(charts.text.contains("window.FraudstreamCharts") && !charts.text.contains("https://"))
+
             let style = try await server.get("/assets/dashboard.css")
             #expect(style.status == 200)
             #expect(style.headers["content-type"] == "text/css; charset=utf-8")

@@ -15,7 +15,8 @@ struct DatabaseRetry: Sendable {
     var maxBackoff: Duration = .seconds(5)
     /// Receives the two state-change messages.
     var logger: Logger
-    /// Told when the database goes away (`true`) and comes back (`false`).
+    /// Told when the database goes away (`true`) and comes back (`false`); not for a wait on
+    /// Kafka, which the log names and the lag shows.
     var onStateChange: @Sendable (_ unavailable: Bool) -> Void = { _ in }
 
     /// Runs `operation` until it succeeds, fails for good, or the task is cancelled.
@@ -31,25 +32,30 @@ struct DatabaseRetry: Sendable {
         var backoff = initialBackoff
         var failures = 0
         var firstFailure: ContinuousClock.Instant?
+        var kafkaOutage = false
         while true {
             do {
                 let result = try await operation()
                 if let firstFailure {
-                    logger.notice("database reachable again; resuming", metadata: [
+                    logger.notice(kafkaOutage ? "Kafka reachable again; resuming" : "database reachable again; resuming", metadata: [
                         "operation": "\(what())", "failedTries": "\(failures)",
                         "outageSeconds": "\((ContinuousClock.now - firstFailure).seconds)",
                     ])
-                    onStateChange(false)
+                    if !kafkaOutage { onStateChange(false) }
                 }
                 return result
             } catch where isRetryable(error) && !Task.isCancelled {
                 failures += 1
                 if firstFailure == nil {
                     firstFailure = .now
-                    logger.warning("database unavailable; retrying with backoff until it is back", metadata: [
-                        "operation": "\(what())", "error": "\(error)",
-                    ])
-                    onStateChange(true)
+                    // The write waits for Kafka too (alerts and dead letters go out before COMMIT):
+                    // say which side is away.
+                    kafkaOutage = error is PublicationError
+                    let message: Logger.Message = kafkaOutage
+                        ? "Kafka unavailable for alerts or dead letters; retrying the write with backoff until they are delivered"
+                        : "database unavailable; retrying with backoff until it is back"
+                    logger.warning(message, metadata: ["operation": "\(what())", "error": "\(error)"])
+                    if !kafkaOutage { onStateChange(true) }
                 }
                 try await Task.sleep(for: backoff)
                 backoff = min(backoff * 2, maxBackoff)

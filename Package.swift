@@ -187,12 +187,21 @@ let package = Package(
         .testTarget(name: "FraudModelTests", dependencies: ["FraudModel"], exclude: ["Fixtures"], swiftSettings: strictConcurrency),
         .testTarget(
             name: "ObservabilityTests",
-            dependencies: ["Observability", "FraudPipeline", "Kafka", "Postgres", "TestSupport"],
+            dependencies: [
+                "Observability", "FraudPipeline", "Kafka", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictConcurrency
         ),
         .testTarget(
             name: "DashboardTests",
-            dependencies: ["Dashboard", "FraudPipeline", "Postgres", "TestSupport"],
+            dependencies: [
+                "Dashboard", "FraudPipeline", "Postgres", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             swiftSettings: strictConcurrency
         ),
         .testTarget(

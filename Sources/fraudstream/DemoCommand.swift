@@ -6,6 +6,7 @@ import Kafka
 import Logging
 import Observability
 import Prometheus
+import ServiceLifecycle
 import Postgres
 
 /// `fraudstream demo`: the whole system on one machine with no configuration.
@@ -107,8 +108,9 @@ struct DemoCommand: AsyncParsableCommand {
         // The worker-health panel of the dashboard reads the row this keeps.
         let statusPublisher = try WorkerStatusPublisher(
             metrics: metrics, database: database, schema: configuration.schema, group: configuration.group, logger: logger)
-        let statusTask = Task { await statusPublisher.run() }
-        defer { statusTask.cancel() }
+        let statusGroup = ServiceGroup(services: [statusPublisher], logger: logger)
+        let statusTask = Task { try await statusGroup.run() }
+        defer { statusTask.cancel() }  // on an early exit; normally stopped gracefully below
 
         // Generate only once the worker has joined the group, so the first records do not wait
         // out the group's formation.
@@ -138,6 +140,8 @@ struct DemoCommand: AsyncParsableCommand {
         await live.value
         worker.stop()
         try await workerTask.value
+        await statusGroup.triggerGracefulShutdown()  // deletes the worker's status row
+        _ = try? await statusTask.value
 
         let counters = worker.metrics.snapshot()
         let flagged = try await FlaggedTransactionQuery(limit: show).run(on: connection)

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Observability
 import Postgres
+import ServiceLifecycle
 
 /// The demo's one HTTP server, on `--http-host` and `--http-port`, running until ``stop()``.
 ///
@@ -11,6 +12,7 @@ import Postgres
 /// the dashboard, and the worker's `/metrics`, `/healthz` and `/readyz`.
 struct DemoHTTPServer {
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
     private let dashboard: DashboardEndpoints
 
     /// Starts serving and prints the dashboard's URL once the server listens.
@@ -34,9 +36,12 @@ struct DemoHTTPServer {
             listening.yield(port)
             listening.finish()
         }
+        // In a service group of its own, so that stopping is a graceful shutdown (open requests
+        // finish) rather than a cancellation the server would log as an error.
+        let group = ServiceGroup(services: [server], logger: logger)
         let task = Task {
             defer { listening.finish() }
-            try await server.run()
+            try await group.run()
         }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else {
@@ -51,12 +56,12 @@ struct DemoHTTPServer {
         }
         let host = endpoint.host == "0.0.0.0" || endpoint.host == "::" ? "127.0.0.1" : endpoint.host
         out.status("dashboard at http://\(host.contains(":") ? "[\(host)]" : host):\(port)/ while the demo runs")
-        return DemoHTTPServer(task: task, dashboard: dashboard)
+        return DemoHTTPServer(task: task, group: group, dashboard: dashboard)
     }
 
     /// Stops serving and closes the dashboard's database connection.
     func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await task.value
         await dashboard.close()
     }

@@ -206,7 +206,11 @@ let package = Package(
         ),
         .testTarget(
             name: "ComposeTests",
-            dependencies: ["fraudstream", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "fraudstream", "Observability", "FraudPipeline", "Kafka",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strictConcurrency
         ),
         .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"], swiftSettings: strictConcurrency),

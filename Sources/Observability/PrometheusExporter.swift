@@ -1,5 +1,4 @@
 import FraudPipeline
-import Kafka
 import Metrics
 import Prometheus
 import Synchronization
@@ -128,13 +127,11 @@ public final class PrometheusExporter: Sendable {
         state.assignedPartitions.record(snapshot.assignedPartitions)
         state.databaseAvailable.record(snapshot.databaseUnavailable ? 0 : 1)
 
-        var lag: [Int32: Int64] = [:]
-        for (topicPartition, value) in snapshot.lag { lag[topicPartition.partition, default: 0] += value }
+        let lag = snapshot.lagByPartition
         sync(&state.lag, label: "fraudstream_consumer_lag", to: lag.mapValues(Double.init))
         var ages: [Int32: Double] = [:]
         for partition in lag.keys {
-            guard let saved = snapshot.checkpointSavedAt[partition] else { continue }
-            ages[partition] = Self.seconds(now - saved)
+            ages[partition] = snapshot.checkpointAge(ofPartition: partition, at: now)
         }
         sync(&state.checkpointAge, label: "fraudstream_checkpoint_age_seconds", to: ages)
 
@@ -163,9 +160,5 @@ public final class PrometheusExporter: Sendable {
             }()
             gauge.record(value)
         }
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -113,9 +113,7 @@ public struct WorkerStatusPublisher: Service {
         func milliseconds(atPercentile percentile: Double) -> Double {
             recent.totalCount == 0 ? 0 : Double(recent.valueAtPercentile(percentile)) / 1000
         }
-        var lag: [Int32: Int64] = [:]
-        for (topicPartition, value) in snapshot.lag { lag[topicPartition.partition, default: 0] += value }
-        let lagJSON = "{" + lag.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+        let lagJSON = "{" + snapshot.lagByPartition.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
         try await connection.execute(
             """
             INSERT INTO \(schema).worker_status (

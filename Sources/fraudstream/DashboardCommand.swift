@@ -43,12 +43,6 @@ struct DashboardCommand: AsyncParsableCommand {
         let server = HTTPServer.make(router: router, endpoint: endpoint, logger: logger)
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await dashboard.close()
-            throw HTTPServer.explain(error, endpoint: endpoint)
-        }
-        await dashboard.close()
+        try await HTTPServer.run(group, endpoint: endpoint, thenClose: dashboard)
     }
 }

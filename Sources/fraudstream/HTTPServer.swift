@@ -1,3 +1,4 @@
+import Dashboard
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -31,5 +32,18 @@ enum HTTPServer {
     /// address cannot be served on.
     static func explain(_ error: any Error, endpoint: (host: String, port: Int)) -> any Error {
         HTTPBindError(error, endpoint: endpoint) ?? error
+    }
+
+    /// Runs `group`, which holds the server, until it ends, then closes the dashboard's
+    /// database connection however it ended.
+    /// - Throws: The group's error, as ``HTTPBindError`` when the address cannot be served on.
+    static func run(_ group: ServiceGroup, endpoint: (host: String, port: Int), thenClose dashboard: DashboardEndpoints) async throws {
+        do {
+            try await group.run()
+        } catch {
+            await dashboard.close()
+            throw explain(error, endpoint: endpoint)
+        }
+        await dashboard.close()
     }
 }

@@ -69,13 +69,7 @@ struct WorkerCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await dashboard.close()
-            throw HTTPServer.explain(error, endpoint: endpoint)
-        }
-        await dashboard.close()
+        try await HTTPServer.run(group, endpoint: endpoint, thenClose: dashboard)
     }
 
     private static func statusInterval(_ text: String) throws -> Duration? {

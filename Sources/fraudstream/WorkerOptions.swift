@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FraudCore
 import FraudModel
 import FraudPipeline
 import Generator
@@ -164,12 +165,8 @@ struct WorkerOptions: ParsableArguments {
             throw ValidationError("\(Self.source(flag: "model", variable: "FRAUDSTREAM_MODEL", flagGiven: model != nil)): \(error)")
         }
         let bytes = (try? Data(contentsOf: url)) ?? Data()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
         let name = path == nil ? "default" : url.deletingPathExtension().lastPathComponent
-        return (file, "\(name)-\(String(hash >> 32, radix: 16))")
+        return (file, "\(name)-\(String(StableHash.fnv1a(bytes) >> 32, radix: 16))")
     }
 
     private func integer(_ flag: Int?, _ name: String, _ variable: String, _ environment: [String: String]) throws -> Int? {

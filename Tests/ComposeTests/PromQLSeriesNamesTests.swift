@@ -23,4 +23,12 @@ struct PromQLSeriesNamesTests {
         #expect(!MetricContract.allows("fraudstream_consumer_lag_bucket"))
         #expect(MetricContract.allows("up"))
     }
+
+    @Test("the contract is what the exporter serves: counters, gauges and histograms all read from a scrape")
+    func contractFromTheExporter() {
+        #expect(MetricContract.counters.contains("fraudstream_transactions_scored_total"))
+        #expect(MetricContract.gauges.contains("fraudstream_consumer_lag") && MetricContract.gauges.contains("fraudstream_checkpoint_age_seconds"))
+        #expect(MetricContract.histograms.contains("fraudstream_end_to_end_latency_seconds"))
+        #expect(MetricContract.families.keys.allSatisfy { $0.hasPrefix("fraudstream_") }, "\(MetricContract.families)")
+    }
 }

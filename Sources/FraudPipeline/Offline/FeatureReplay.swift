@@ -67,11 +67,6 @@ public struct FeatureReplay: Sendable {
 
     /// The partition of an account: FNV-1a of its UTF-8 bytes, modulo the partition count.
     public static func partition(of account: String, count: Int) -> Int {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in account.utf8 {
-            hash ^= UInt64(byte)
-            hash &*= 0x0000_0100_0000_01b3
-        }
-        return Int(hash % UInt64(count))
+        Int(StableHash.fnv1a(account.utf8) % UInt64(count))
     }
 }

@@ -160,11 +160,7 @@ public struct ModelRegistry: Sendable {
     ///   - document: Its canonical JSON (``FraudModel/ModelFile/jsonData()``).
     ///   - date: The registration date (UTC).
     public static func derivedVersion(of model: ModelFile, document: String, date: Date = Date()) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in document.utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(hash >> 32, radix: 16)
+        let hex = String(StableHash.fnv1a(document.utf8) >> 32, radix: 16)
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")

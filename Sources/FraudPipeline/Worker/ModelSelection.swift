@@ -5,7 +5,7 @@ import Synchronization
 /// processing stage that uses them.
 ///
 /// Every installed model gets the next generation number. The processing stage reads the
-/// generation once per batch (one relaxed atomic load) and only takes the lock to fetch the
+/// generation once per batch (one acquiring atomic load) and only takes the lock to fetch the
 /// model when it changed, so the hot path pays nothing for the possibility of a switch, and a
 /// batch is always scored wholly by one model.
 ///

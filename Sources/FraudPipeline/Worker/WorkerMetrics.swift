@@ -76,6 +76,19 @@ public final class WorkerMetrics: Sendable {
         /// The total lag over all partitions.
         public var totalLag: Int64 { lag.values.reduce(0, +) }
 
+        /// The lag per partition number (the worker reads one topic).
+        public var lagByPartition: [Int32: Int64] {
+            var byPartition: [Int32: Int64] = [:]
+            for (topicPartition, value) in lag { byPartition[topicPartition.partition, default: 0] += value }
+            return byPartition
+        }
+
+        /// Seconds from the last checkpoint this process saved for `partition` to `now`, or nil
+        /// before its first.
+        public func checkpointAge(ofPartition partition: Int32, at now: ContinuousClock.Instant) -> Double? {
+            checkpointSavedAt[partition].map { (now - $0).seconds }
+        }
+
         /// The end-to-end latency percentile `percentile` (0–100) in milliseconds.
         public func latencyMilliseconds(atPercentile percentile: Double) -> Double {
             endToEndLatency.totalCount == 0 ? 0 : Double(endToEndLatency.valueAtPercentile(percentile)) / 1000

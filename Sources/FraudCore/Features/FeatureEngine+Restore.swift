@@ -8,9 +8,15 @@ extension FeatureEngine {
         let account = admit(id, at: lastActivity)
         cores[account].previousTime = try reader.read()
         cores[account].previousAmount = try reader.readDouble()
-        cores[account].closedDayCountSum = try reader.readDouble()
+        cores[account].closedDayCountSum = try reader.read()
         cores[account].closedDayMaxSum = try reader.readDouble()
         cores[account].closedDays = try reader.read()
+        cores[account].history = try reader.read()
+        cores[account].usualAmount = try reader.readDouble()
+        cores[account].usualDeviation = Float(bitPattern: try reader.read())
+        cores[account].usualGap = Float(bitPattern: try reader.read())
+        cores[account].usualHourX = try reader.read()
+        cores[account].usualHourY = try reader.read()
 
         let minuteCount = try readCount(from: &reader, limit: minuteVersionCount)
         var previousWindow = Int64.min
@@ -19,8 +25,6 @@ extension FeatureEngine {
             version.index = try reader.read()
             version.count = try reader.read()
             version.sum = try reader.readDouble()
-            version.min = try reader.readDouble()
-            version.max = try reader.readDouble()
             guard version.count > 0, slot == account * minuteVersionCount || version.index > previousWindow else {
                 throw Self.corrupt("a 1-minute window version is empty or out of order at byte \(reader.offset)")
             }
@@ -32,8 +36,11 @@ extension FeatureEngine {
         for slot in account * fiveMinuteVersionCount..<account * fiveMinuteVersionCount + fiveCount {
             var version = FiveMinuteVersion()
             version.index = try reader.read()
+            version.transactions = try reader.read()
+            version.sentSum = try reader.readDouble()
+            version.largestBalance = try reader.readDouble()
             version.count = UInt8(try readCount(from: &reader, limit: targetCapacity))
-            guard version.count > 0, slot == account * fiveMinuteVersionCount || Int64(version.index) > previousWindow
+            guard version.count > 0, version.transactions > 0, slot == account * fiveMinuteVersionCount || Int64(version.index) > previousWindow
             else {
                 throw Self.corrupt("a 5-minute window version is empty or out of order at byte \(reader.offset)")
             }

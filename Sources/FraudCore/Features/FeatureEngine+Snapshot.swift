@@ -7,7 +7,7 @@ extension FeatureEngine {
     /// The first four bytes of every snapshot, `FSFS`.
     static let snapshotMagic: [UInt8] = Array("FSFS".utf8)
     /// The snapshot format this build writes and reads.
-    static let snapshotFormatVersion: UInt16 = 1
+    static let snapshotFormatVersion: UInt16 = 2
     /// Magic, format version, schema version and total length.
     static let snapshotHeaderSize = 4 + 2 + 2 + 8
 
@@ -55,6 +55,12 @@ extension FeatureEngine {
         writer.write(core.closedDayCountSum)
         writer.write(core.closedDayMaxSum)
         writer.write(core.closedDays)
+        writer.write(core.history)
+        writer.write(core.usualAmount)
+        writer.write(core.usualDeviation.bitPattern)
+        writer.write(core.usualGap.bitPattern)
+        writer.write(core.usualHourX)
+        writer.write(core.usualHourY)
 
         let minuteVersions = minutes[account * minuteVersionCount..<(account + 1) * minuteVersionCount]
             .filter { $0.count > 0 }.sorted { $0.index < $1.index }
@@ -63,8 +69,6 @@ extension FeatureEngine {
             writer.write(version.index)
             writer.write(version.count)
             writer.write(version.sum)
-            writer.write(version.min)
-            writer.write(version.max)
         }
 
         let fiveSlots = (account * fiveMinuteVersionCount..<(account + 1) * fiveMinuteVersionCount)
@@ -73,6 +77,9 @@ extension FeatureEngine {
         for slot in fiveSlots {
             let version = fiveMinutes[slot]
             writer.write(version.index)
+            writer.write(version.transactions)
+            writer.write(version.sentSum)
+            writer.write(version.largestBalance)
             writer.write(version.count)
             let base = slot * targetCapacity
             for target in fiveMinuteTargets[base..<base + Int(version.count)].sorted() {

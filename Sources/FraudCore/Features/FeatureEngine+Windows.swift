@@ -58,15 +58,13 @@ extension FeatureEngine {
         if search.found >= 0 {
             version = minutes[search.found]
             version.sum += amount
-            version.min = min(version.min, amount)
-            version.max = max(version.max, amount)
             version.count += 1
             if mayUpdate {
                 minutes[search.found] = version
                 landed = true
             }
         } else {
-            version = MinuteVersion(index: window, sum: amount, min: amount, max: amount, count: 1)
+            version = MinuteVersion(index: window, sum: amount, count: 1)
             if mayUpdate, let slot = search.slotForNewVersion(of: window) {
                 minutes[slot] = version
                 landed = true
@@ -74,45 +72,63 @@ extension FeatureEngine {
         }
         typealias F = FeatureSchema.Feature
         out[F.minuteCount.rawValue] = Double(version.count)
-        out[F.minuteMinAmount.rawValue] = version.min
-        out[F.minuteMaxAmount.rawValue] = version.max
-        out[F.minuteMeanAmount.rawValue] = version.sum / Double(version.count)
+        out[F.minuteAmountSum.rawValue] = version.sum
         return landed
     }
 
-    /// Updates (when on time and retained) and reads the account's 5-minute distinct-target window.
+    /// Updates (when on time and retained) and reads the account's 5-minute window: its
+    /// count, distinct targets and the share of the balance sent out.
     ///
+    /// - Parameters:
+    ///   - sent: The money this transaction sends out (0 for a `CASH_IN`).
+    ///   - balance: The sender's balance before it, `old_balance_from`.
     /// - Returns: Whether the transaction landed in its window.
     mutating func applyFiveMinutes(
-        _ account: Int, time: Int64, target: UInt64, mayUpdate: Bool, into out: UnsafeMutablePointer<Double>
+        _ account: Int, time: Int64, target: UInt64, sent: Double, balance: Double, mayUpdate: Bool,
+        into out: UnsafeMutablePointer<Double>
     ) -> Bool {
         let window = Self.floorDivide(time, Self.fiveMinuteMilliseconds)
         let search = SlotSearch(
             fiveMinutes, slots: account * fiveMinuteVersionCount..<(account + 1) * fiveMinuteVersionCount, window: window)
-        var distinct = 1
+        var version: FiveMinuteVersion
         var landed = false
         if search.found >= 0 {
-            let count = Int(fiveMinutes[search.found].count)
+            version = fiveMinutes[search.found]
+            let count = Int(version.count)
             let base = search.found * targetCapacity
             var isKnown = false
             for position in base..<base + count where fiveMinuteTargets[position] == target {
                 isKnown = true
                 break
             }
-            distinct = isKnown ? count : min(count + 1, targetCapacity)
+            version.sentSum += sent
+            version.largestBalance = max(version.largestBalance, balance)
+            if version.transactions < .max { version.transactions += 1 }
+            if !isKnown && count < targetCapacity {
+                version.count += 1
+                if mayUpdate { fiveMinuteTargets[base + count] = target }
+            }
             if mayUpdate {
-                if !isKnown && count < targetCapacity {
-                    fiveMinuteTargets[base + count] = target
-                    fiveMinutes[search.found].count += 1
-                }
+                fiveMinutes[search.found] = version
                 landed = true
             }
-        } else if mayUpdate, let slot = search.slotForNewVersion(of: window) {
-            fiveMinutes[slot] = FiveMinuteVersion(index: Int32(window), count: 1)
-            fiveMinuteTargets[slot * targetCapacity] = target
-            landed = true
+        } else {
+            version = FiveMinuteVersion(
+                sentSum: sent, largestBalance: balance, index: Int32(truncatingIfNeeded: window), count: 1, transactions: 1)
+            if mayUpdate, let slot = search.slotForNewVersion(of: window) {
+                fiveMinutes[slot] = version
+                fiveMinuteTargets[slot * targetCapacity] = target
+                landed = true
+            }
         }
-        out[FeatureSchema.Feature.fiveMinuteDistinctTargets.rawValue] = Double(distinct)
+        typealias F = FeatureSchema.Feature
+        out[F.fiveMinuteCount.rawValue] = Double(version.transactions)
+        out[F.fiveMinuteDistinctTargets.rawValue] = Double(version.count)
+        if version.largestBalance > 0 {
+            out[F.fiveMinuteShareMoved.rawValue] = version.sentSum / version.largestBalance
+        } else {
+            out[F.fiveMinuteShareMoved.rawValue] = version.sentSum > 0 ? 1 : 0
+        }
         return landed
     }
 
@@ -142,7 +158,8 @@ extension FeatureEngine {
                 if search.free < 0 {
                     let dropped = days[slot]
                     cores[account].closedDays += 1
-                    cores[account].closedDayCountSum += Double(dropped.count)
+                    let (countSum, overflow) = cores[account].closedDayCountSum.addingReportingOverflow(dropped.count)
+                    cores[account].closedDayCountSum = overflow ? .max : countSum
                     cores[account].closedDayMaxSum += dropped.max
                 }
                 days[slot] = version
@@ -155,7 +172,7 @@ extension FeatureEngine {
 
         // Closed days: the dropped ones (all older than any kept), then kept days before this one, ascending.
         var closedDays = Int(cores[account].closedDays)
-        var countSum = cores[account].closedDayCountSum
+        var countSum = Double(cores[account].closedDayCountSum)
         var maxSum = cores[account].closedDayMaxSum
         var after = Int64.min
         while true {
@@ -176,8 +193,14 @@ extension FeatureEngine {
         }
         out[F.closedDays.rawValue] = Double(closedDays)
         if closedDays > 0 {
-            out[F.meanDailyCount.rawValue] = countSum / Double(closedDays)
-            out[F.meanDailyMaxAmount.rawValue] = maxSum / Double(closedDays)
+            let meanCount = countSum / Double(closedDays)
+            let meanMax = maxSum / Double(closedDays)
+            out[F.meanDailyCount.rawValue] = meanCount
+            out[F.meanDailyMaxAmount.rawValue] = meanMax
+            out[F.dayCountToUsual.rawValue] = Double(version.count) / meanCount
+            if meanMax > 0 {
+                out[F.dayMaxToUsual.rawValue] = version.max / meanMax
+            }
         }
         return landed
     }

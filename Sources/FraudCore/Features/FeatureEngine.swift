@@ -126,27 +126,26 @@ public struct FeatureEngine: Sendable {
 
         out[F.amount.rawValue] = amount
         out[Self.typeFeature(transaction.type).rawValue] = 1
+        var gapSeconds: Double?
         if !isNew {
+            let gap = Double(time - cores[account].previousTime) / 1000
+            gapSeconds = gap
             out[F.hasPrevious.rawValue] = 1
             out[F.previousAmount.rawValue] = cores[account].previousAmount
-            out[F.secondsSincePrevious.rawValue] = Double(time - cores[account].previousTime) / 1000
+            out[F.secondsSincePrevious.rawValue] = gap
         }
+        applyHabits(account, time: time, amount: amount, gapSeconds: gapSeconds, into: out)
         cores[account].previousTime = time
         cores[account].previousAmount = amount
 
         let target = StableHash.hash(transaction.accountTo)
         let landedMinute = applyMinute(account, time: time, amount: amount, mayUpdate: mayUpdateWindows, into: out)
-        let landedFive = applyFiveMinutes(account, time: time, target: target, mayUpdate: mayUpdateWindows, into: out)
+        let landedFive = applyFiveMinutes(
+            account, time: time, target: target, sent: transaction.type == .cashIn ? 0 : amount,
+            balance: transaction.oldBalanceFrom, mayUpdate: mayUpdateWindows, into: out)
         let landedDay = applyDay(account, time: time, amount: amount, mayUpdate: mayUpdateWindows, into: out)
         out[F.firstCounterparty.rawValue] = rememberCounterparty(account, target) ? 0 : 1
-
-        let oldBalance = transaction.oldBalanceFrom
-        if oldBalance > 0 {
-            out[F.balanceShareMoved.rawValue] = amount / oldBalance
-            out[F.balanceEmptied.rawValue] = transaction.newBalanceFrom == 0 || amount >= oldBalance ? 1 : 0
-        } else {
-            out[F.balanceShareMoved.rawValue] = amount > 0 ? 1 : 0
-        }
+        Self.applyBalances(transaction, into: out)
 
         if !(landedMinute && landedFive && landedDay) {
             out[F.late.rawValue] = 1

@@ -27,14 +27,14 @@ public struct FeatureSchema: Hashable, Sendable {
         case secondsSincePrevious
         /// Transactions in this transaction's 1-minute window, this one included.
         case minuteCount
-        /// The smallest amount in this transaction's 1-minute window.
-        case minuteMinAmount
-        /// The largest amount in this transaction's 1-minute window.
-        case minuteMaxAmount
-        /// The mean amount in this transaction's 1-minute window.
-        case minuteMeanAmount
+        /// The sum of the amounts in this transaction's 1-minute window.
+        case minuteAmountSum
+        /// Transactions in this transaction's 5-minute window, this one included.
+        case fiveMinuteCount
         /// Distinct receiving accounts in this transaction's 5-minute window (capped at `maxDistinctTargets`).
         case fiveMinuteDistinctTargets
+        /// The money sent out in this transaction's 5-minute window (every type but `CASH_IN`) over the largest `old_balance_from` in it.
+        case fiveMinuteShareMoved
         /// Transactions in this transaction's day (UTC), this one included.
         case dayCount
         /// The largest amount in this transaction's day.
@@ -45,10 +45,34 @@ public struct FeatureSchema: Hashable, Sendable {
         case meanDailyCount
         /// The mean of the daily largest amount over closed days (0 without closed days).
         case meanDailyMaxAmount
+        /// `day_count / mean_daily_count`: today's activity against the account's usual day (0 without closed days).
+        case dayCountToUsual
+        /// `day_max_amount / mean_daily_max_amount`: today's largest payment against the usual one (0 without closed days).
+        case dayMaxToUsual
+        /// Earlier transactions of the account in its retained state (capped at 65,535): how much the relative features below rest on.
+        case historyCount
+        /// The amount over the account's usual amount (a running mean over its last ~16 transactions; 0 without history).
+        case amountToUsual
+        /// `(amount - usual amount) / max(usual deviation, usual amount / 10, 0.01)` (0 with fewer than 2 earlier transactions).
+        case amountDeviation
+        /// The seconds since the previous transaction over the account's usual gap (at least 1 s; 0 with fewer than 2 earlier transactions).
+        case gapToUsual
+        /// How far this time of day lies from the account's usual time of day, 0...4 (0 without history).
+        case hourUnusualness
         /// `amount / old_balance_from`; when the old balance is not positive, 1 if the amount is positive, else 0.
         case balanceShareMoved
         /// 1 when a positive balance was emptied: `new_balance_from == 0` or `amount >= old_balance_from`.
         case balanceEmptied
+        /// `old_balance_from ∓ amount - new_balance_from` in cents-rounded currency units (0 when the sender's balances agree with the amount).
+        case senderBalanceError
+        /// The receiving account's balance before the transaction, `old_balance_to`.
+        case receiverOldBalance
+        /// 1 when the receiver's balances are reported (`old_balance_to` or `new_balance_to` non-zero), else 0 (merchants report 0 and 0).
+        case receiverBalanceKnown
+        /// `old_balance_to + amount - new_balance_to`, cents-rounded, when the receiver's balances are reported, else 0.
+        case receiverBalanceError
+        /// 1 when money arrives in an empty account: `old_balance_to == 0` and `new_balance_to > 0`.
+        case receiverWasEmpty
         /// 1 when the account has not sent to this `account_to` within its remembered counterparties.
         case firstCounterparty
         /// 1 when the transaction is late: beyond the allowed lateness, or its window version is no longer kept.
@@ -67,27 +91,44 @@ public struct FeatureSchema: Hashable, Sendable {
             case .previousAmount: "previous_amount"
             case .secondsSincePrevious: "seconds_since_previous"
             case .minuteCount: "minute_count"
-            case .minuteMinAmount: "minute_min_amount"
-            case .minuteMaxAmount: "minute_max_amount"
-            case .minuteMeanAmount: "minute_mean_amount"
+            case .minuteAmountSum: "minute_amount_sum"
+            case .fiveMinuteCount: "five_minute_count"
             case .fiveMinuteDistinctTargets: "five_minute_distinct_targets"
+            case .fiveMinuteShareMoved: "five_minute_share_moved"
             case .dayCount: "day_count"
             case .dayMaxAmount: "day_max_amount"
             case .closedDays: "closed_days"
             case .meanDailyCount: "mean_daily_count"
             case .meanDailyMaxAmount: "mean_daily_max_amount"
+            case .dayCountToUsual: "day_count_to_usual"
+            case .dayMaxToUsual: "day_max_to_usual"
+            case .historyCount: "history_count"
+            case .amountToUsual: "amount_to_usual"
+            case .amountDeviation: "amount_deviation"
+            case .gapToUsual: "gap_to_usual"
+            case .hourUnusualness: "hour_unusualness"
             case .balanceShareMoved: "balance_share_moved"
             case .balanceEmptied: "balance_emptied"
+            case .senderBalanceError: "sender_balance_error"
+            case .receiverOldBalance: "receiver_old_balance"
+            case .receiverBalanceKnown: "receiver_balance_known"
+            case .receiverBalanceError: "receiver_balance_error"
+            case .receiverWasEmpty: "receiver_was_empty"
             case .firstCounterparty: "first_counterparty"
             case .late: "late"
             }
         }
     }
 
-    /// The schema written by this build: `fraudstream-features` version 1.
+    /// The schema written by this build: `fraudstream-features` version 2.
+    ///
+    /// Version 2 (35 features) replaced the 1-minute minimum, maximum and mean with the sum,
+    /// and added the 5-minute count and share of the balance moved, features relative to the
+    /// account's own history (usual amount, gap, day and time of day) and the receiving side
+    /// of the message; version 1 had 23 features.
     public static let current = FeatureSchema(
         name: "fraudstream-features",
-        version: 1,
+        version: 2,
         featureNames: Feature.allCases.map(\.name)
     )
 

@@ -14,7 +14,7 @@ import Testing
 
     @Test func nameAndVersionAreExposed() {
         #expect(FeatureSchema.current.name == "fraudstream-features")
-        #expect(FeatureSchema.current.version == 1)
+        #expect(FeatureSchema.current.version == 2)
     }
 
     @Test func featuresAreFoundByName() {

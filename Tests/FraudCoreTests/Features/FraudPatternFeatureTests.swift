@@ -38,8 +38,9 @@ import Testing
         #expect(drain[.balanceShareMoved] == 1)
         #expect(drain[.balanceEmptied] == 1)
         #expect(drain[.minuteCount] == 2)
-        #expect(drain[.minuteMinAmount] == 1)
-        #expect(drain[.minuteMaxAmount] == 9_999)
+        #expect(drain[.minuteAmountSum] == 10_000)
+        #expect(drain[.fiveMinuteShareMoved] == 1, "the probe and the drain moved the whole balance")
+        #expect(drain[.amountToUsual] > 100, "far above the account's usual amount")
         #expect(drain[.dayMaxAmount] == 9_999)
         #expect(drain[.dayMaxAmount] > 100 * drain[.meanDailyMaxAmount])
     }
@@ -60,6 +61,9 @@ import Testing
         #expect(fanOut.map { $0[.dayCount] } == [1, 2, 3, 4])
         #expect(fanOut.last?[.balanceShareMoved] == 1)
         #expect(fanOut.last?[.meanDailyCount] == 1)
+        #expect(fanOut.map { $0[.fiveMinuteShareMoved] } == [0.25, 0.5, 0.75, 1], "the share of the opening balance sent so far")
+        #expect(fanOut.map { $0[.fiveMinuteCount] } == [1, 2, 3, 4])
+        #expect(fanOut.last?[.dayCountToUsual] == 4, "four payments in a day that usually has one")
     }
 
     @Test(arguments: [TransactionType.payment, .cashOut])
@@ -73,6 +77,7 @@ import Testing
         #expect(cashOut[.balanceEmptied] == 1)
         #expect(cashOut[.firstCounterparty] == 1)
         #expect(cashOut[.amount] == 7_321.5)
+        #expect(cashOut[.amountToUsual] > 180, "the usual amount is 40")
     }
 
     @Test func anOrdinaryPaymentShowsNoneOfTheseSignatures() throws {

@@ -40,7 +40,7 @@ import Testing
         var engine = try FeatureEngine()
         _ = engine.process(Examples.transaction(at: 0, amount: 5, from: "C1", to: "C2"))
         let bytes = engine.snapshot()
-        #expect(Array(bytes.prefix(6)) == Array("FSFS".utf8) + [1, 0])
+        #expect(Array(bytes.prefix(8)) == Array("FSFS".utf8) + [2, 0, 2, 0], "format version 2, feature schema version 2")
     }
 
     @Test func everyTruncationIsRejected() throws {

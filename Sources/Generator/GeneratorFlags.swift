@@ -48,6 +48,8 @@ public struct GeneratorFlags: Sendable, Hashable {
     public var disorder: String?
     /// `--disorder-share X`: the share of events delayed.
     public var disorderShare: String?
+    /// `--history 1d`: event time generated as fast as possible before the paced run.
+    public var history: String?
     /// `--output tx.jsonl`.
     public var output: String?
     /// `--labels-output labels.jsonl`.

@@ -13,8 +13,8 @@ extension GeneratorOptions {
         }
         if let accounts = flags.accounts {
             simulation.accounts = try parser.positiveInteger(accounts, flag: "--accounts", what: "a number of customer accounts of at least 10")
-            guard simulation.accounts >= 10, simulation.accounts < 1 << 28 else {
-                throw GeneratorOptionsError("--accounts must be between 10 and \(1 << 28 - 1), got \(accounts)")
+            guard simulation.accounts >= 10, simulation.accounts <= SimulationSettings.maximumAccounts else {
+                throw GeneratorOptionsError("--accounts must be between 10 and \(SimulationSettings.maximumAccounts), got \(accounts)")
             }
         }
         if let merchants = flags.merchants {
@@ -41,6 +41,12 @@ extension GeneratorOptions {
             simulation.disorderShare = try parser.share(share, flag: "--disorder-share")
         }
 
+        if let history = flags.history {
+            let value = try GeneratorDurationParser.parse(history, flag: "--history")
+            guard value > .zero else { throw GeneratorOptionsError("--history must be longer than zero, got \"\(history)\"; omit it for no history") }
+            self.history = value
+        }
+
         switch clock {
         case .real:
             if flags.start != nil { throw GeneratorOptionsError("--start applies to --clock simulated (or --replay); add --clock simulated or remove --start") }
@@ -55,10 +61,89 @@ extension GeneratorOptions {
                 simulation.start = value
             }
             if let speedup = flags.speedup {
+                if flags.accounts != nil && replay == nil {
+                    throw GeneratorOptionsError(
+                        "--accounts and --speedup cannot both be given with --clock simulated: --accounts fixes the population, whose "
+                            + "natural pace (accounts × \(Self.meanPace) payments a day) sets event time, so the speedup follows from --rate; "
+                            + "pass one of them")
+                }
                 self.speedup = try parser.positive(speedup, flag: "--speedup", what: "a positive factor by which event time runs faster than wall time")
             }
         }
-        simulation.eventsPerSecond = rate / speedup
+        if replay == nil { sizePopulation(accountsGiven: flags.accounts != nil) }
+        if let history {
+            simulation.start = EventTime(millisecondsSinceEpoch: simulation.start.millisecondsSinceEpoch - history.inMilliseconds)
+        }
+    }
+
+    /// Sizes the population from the flags, or the simulated clock from the population.
+    ///
+    /// Each account pays at its own pace in event time, so a population of N pays
+    /// N × ``SimulationSettings/meanPaymentsPerDay`` / 86,400 times per event-time second.
+    /// Without `--accounts`, N is chosen so that this is the event-time rate the flags ask for
+    /// (`--rate` on the real clock, `--rate / --speedup` on the simulated one). With `--accounts`
+    /// on the simulated clock, event time follows the population and the speedup is derived; on
+    /// the real clock event time is wall time, so a rate far from the population's natural
+    /// rate makes every account pay faster or slower than its pace: a warning says so.
+    private mutating func sizePopulation(accountsGiven: Bool) {
+        switch (clock, accountsGiven) {
+        case (.real, true):
+            simulation.wallClockEventsPerSecond = rate
+            let factor = rate / simulation.naturalEventsPerSecond
+            if factor > 2 || factor < 0.5 {
+                let natural = SimulationSettings.accounts(forEventsPerSecond: rate)
+                let suggestion = natural <= Double(SimulationSettings.maximumAccounts) && natural >= 10
+                    ? "pass --accounts \(GeneratorProgress.grouped(Int(natural))) (or no --accounts) for that rate on the real clock, or --clock simulated"
+                    : "pass --clock simulated to let event time follow the population"
+                warnings.append(
+                    "--accounts \(GeneratorProgress.grouped(simulation.accounts)) at --rate \(Self.number(rate)) on the real clock: event time is wall time, "
+                        + "so each account will pay about \(Self.number(factor)) times its natural pace (the population's natural rate is "
+                        + "\(Self.number(simulation.naturalEventsPerSecond)) transactions per second); \(suggestion)")
+            }
+        case (.real, false):
+            simulation.wallClockEventsPerSecond = rate
+            let clamped: Bool
+            (simulation.accounts, clamped) = clampedAccounts(for: rate, what: "--rate \(Self.number(rate)) on the real clock")
+            if clamped {
+                let factor = rate / simulation.naturalEventsPerSecond
+                warnings[warnings.count - 1] += ", so each account will pay about \(Self.number(factor)) times its natural pace"
+            }
+        case (.simulated, true):
+            speedup = rate / simulation.naturalEventsPerSecond
+        case (.simulated, false):
+            let eventRate = rate / speedup
+            let clamped: Bool
+            (simulation.accounts, clamped) = clampedAccounts(for: eventRate, what: "--rate \(Self.number(rate)) at --speedup \(Self.number(speedup))")
+            let natural = simulation.naturalEventsPerSecond
+            if clamped {
+                speedup = rate / natural
+                warnings[warnings.count - 1] += "; event time runs at \(Self.number(natural)) transactions per second instead, a speedup of \(Self.number(speedup))"
+            }
+        }
+    }
+
+    /// The population for `eventsPerSecond`, within 10 … ``SimulationSettings/maximumAccounts``;
+    /// appends a warning when clamped.
+    private mutating func clampedAccounts(for eventsPerSecond: Double, what: String) -> (accounts: Int, clamped: Bool) {
+        let wanted = SimulationSettings.accounts(forEventsPerSecond: eventsPerSecond)
+        let limit = SimulationSettings.maximumAccounts
+        guard wanted > Double(limit) || wanted < 10 else { return (Int(wanted), false) }
+        let accounts = wanted > Double(limit) ? limit : 10
+        warnings.append(
+            "\(what) asks for \(wanted > 1e15 ? "more than 10^15" : GeneratorProgress.grouped(Int(wanted))) accounts at \(Self.meanPace) payments a day each; "
+                + "the generator uses \(GeneratorProgress.grouped(accounts)) (it names at most \(GeneratorProgress.grouped(limit)))")
+        return (accounts, true)
+    }
+
+    private static let meanPace = number(SimulationSettings.meanPaymentsPerDay)
+
+    /// A number with up to three decimals and thousands separators, for messages.
+    static func number(_ value: Double) -> String {
+        if value >= 100 { return GeneratorProgress.grouped(Int(value.rounded())) }
+        var text = GeneratorProgress.fixed(value, value >= 10 ? 1 : 3)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
     }
 }
 

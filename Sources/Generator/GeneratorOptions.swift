@@ -21,16 +21,33 @@ public struct GeneratorOptions: Sendable, Hashable {
     public var replay: String?
     /// How event time is stamped.
     public var clock: Clock = .real
-    /// How much faster than wall time event time advances under the simulated clock.
+    /// How much faster than wall time event time advances under the simulated clock, when
+    /// paced at ``rate``: `--speedup` (default 60), or with `--accounts`, ``rate`` divided by
+    /// the population's natural rate. 1 on the real clock.
     public var speedup: Double = 60
-    /// Transactions per second; with ``asFastAsPossible`` it only sets the event-time density.
+    /// Transactions per wall-clock second when paced. Without `--accounts` it also sizes the
+    /// population (see ``SimulationSettings/accounts(forEventsPerSecond:)``); with
+    /// ``asFastAsPossible`` it only sets the event-time density.
     public var rate: Double = 1000
+    /// Event time generated as fast as possible before the paced run, ending where the run
+    /// starts: ``SimulationSettings/start`` is then the start of the history, and
+    /// ``liveStart`` that of the live part. It counts toward neither ``count`` nor ``duration``.
+    public var history: Duration?
+    /// Things the person should know that do not stop the run (a population that cannot pace
+    /// naturally at the rate asked for); the command prints them on stderr before starting.
+    public var warnings: [String] = []
     /// Generate without pacing.
     public var asFastAsPossible = false
     /// Stop after this many transactions.
     public var count: Int?
     /// Stop after this much wall time.
     public var duration: Duration?
+
+    /// The event time at which the live (paced, counted) part of the run starts: the
+    /// simulation's start plus ``history``.
+    public var liveStart: EventTime {
+        EventTime(millisecondsSinceEpoch: simulation.start.millisecondsSinceEpoch + (history?.inMilliseconds ?? 0))
+    }
 
     /// Creates options for an output with every other setting at its default.
     public init(output: GeneratorOutput) {
@@ -75,7 +92,8 @@ public struct GeneratorOptions: Sendable, Hashable {
                 throw GeneratorOptionsError("--clock real cannot be used with --replay: replayed events take their time from the file's step and --start")
             }
             for (value, flag) in [(flags.accounts, "--accounts"), (flags.merchants, "--merchants"), (flags.fraudRate, "--fraud-rate"),
-                                  (flags.lookAlikeRate, "--look-alike-rate"), (flags.disorder, "--disorder"), (flags.speedup, "--speedup")]
+                                  (flags.lookAlikeRate, "--look-alike-rate"), (flags.disorder, "--disorder"), (flags.speedup, "--speedup"),
+                                  (flags.history, "--history")]
             where value != nil {
                 throw GeneratorOptionsError("\(flag) has no effect with --replay, which takes its accounts, fraud and times from the file; remove it")
             }

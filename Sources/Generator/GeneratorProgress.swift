@@ -6,6 +6,8 @@ public struct GeneratorProgress: Sendable, Hashable, CustomStringConvertible {
     public var transactions = 0
     /// Of those, fraud.
     public var fraud = 0
+    /// Transactions of the `--history` written before the live part (not in ``transactions``).
+    public var historyTransactions = 0
     /// Labels written.
     public var labels = 0
     /// Records that failed after being accepted.
@@ -27,7 +29,9 @@ public struct GeneratorProgress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// One line for stderr, such as
-    /// `generate: 12.0 s, 12,000 tx (1,000/s), 118 fraud, 1,310 labels, 0 delivery errors`.
+    /// `generate: 12.0 s, 12,000 tx (1,000/s), 118 fraud, 1,310 labels, 0 delivery errors`,
+    /// followed by `; before them 86,400 history tx` after a `--history`. The time, rate and
+    /// fraud are those of the live part; labels include the history's.
     public var description: String {
         let seconds = elapsed.seconds
         let rate = isFinal ? averageRate : currentRate
@@ -35,6 +39,7 @@ public struct GeneratorProgress: Sendable, Hashable, CustomStringConvertible {
         line += "\(Self.fixed(seconds, 1)) s, \(Self.grouped(transactions)) tx (\(Self.grouped(Int(rate.rounded())))/s), "
         line += "\(Self.grouped(fraud)) fraud, \(Self.grouped(labels)) labels, \(Self.grouped(deliveryErrors)) delivery errors"
         if let lastDeliveryError, deliveryErrors > 0 { line += " (last: \(lastDeliveryError))" }
+        if historyTransactions > 0 { line += "; before them \(Self.grouped(historyTransactions)) history tx" }
         return line
     }
 

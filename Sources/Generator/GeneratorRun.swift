@@ -28,6 +28,11 @@ public struct GeneratorRun: Sendable {
     public var stampsWallClock = false
     /// How often progress is reported.
     public var progressInterval: Duration = .seconds(1)
+    /// With `--history`: the event time at which the live part starts. Events before it are
+    /// history, written first as fast as possible with the source's own event times (never
+    /// wall-stamped), counted in ``GeneratorProgress/historyTransactions`` and toward neither
+    /// ``count`` nor ``duration``; pacing, limits and wall-clock stamping start after them.
+    public var historyEnd: EventTime?
 
     /// Creates a run with the defaults: 1,000 transactions per second, no limit, source times.
     public init() {}
@@ -39,10 +44,12 @@ public struct GeneratorRun: Sendable {
         count = options.count
         duration = options.duration
         stampsWallClock = options.clock == .real
+        historyEnd = options.history == nil ? nil : options.liveStart
     }
 
-    /// Runs until the source ends, a limit is reached or `stop` fires, then emits the pending
-    /// labels of transactions already written and finishes the sink.
+    /// Writes the history (if ``historyEnd`` is set), then runs until the source ends, a limit
+    /// is reached or `stop` fires, then emits the pending labels of transactions already
+    /// written and finishes the sink.
     ///
     /// - Parameters:
     ///   - source: Where events come from; left positioned after the last event taken.
@@ -62,6 +69,7 @@ public struct GeneratorRun: Sendable {
         return try await withTaskExecutorPreference(executor) {
             var loop = Loop(run: self, progress: progress)
             do {
+                try await loop.writeHistory(from: &source, to: sink, stop: stop)
                 try await loop.generate(from: &source, to: sink, stop: stop)
                 try await loop.drain(&source, to: sink)
             } catch {
@@ -78,7 +86,10 @@ public struct GeneratorRun: Sendable {
         let run: GeneratorRun
         let progress: (GeneratorProgress) -> Void
         let clock = ContinuousClock()
-        let started: ContinuousClock.Instant
+        var started: ContinuousClock.Instant
+        /// The first live event, read while looking for the end of the history.
+        var carried: SimulatedEvent?
+        var inHistory = false
         var counts = GeneratorProgress()
         var buffer: [UInt8] = []
         var lastReport: (instant: ContinuousClock.Instant, transactions: Int)
@@ -89,6 +100,31 @@ public struct GeneratorRun: Sendable {
             started = clock.now
             lastReport = (started, 0)
             buffer.reserveCapacity(512)
+        }
+
+        /// Writes the events before ``GeneratorRun/historyEnd`` as fast as possible, then
+        /// restarts the clock the live part is paced and limited by.
+        mutating func writeHistory<Source: GeneratorEventSource>(from source: inout Source, to sink: some GeneratorSink, stop: GeneratorStopSignal) async throws {
+            guard let end = run.historyEnd?.millisecondsSinceEpoch else { return }
+            inHistory = true
+            defer { inHistory = false }
+            var written = 0
+            while !stop.isStopRequested {
+                guard let event = try source.nextEvent() else { return }
+                let time: Int64 = switch event {
+                case .transaction(let transaction, _): transaction.timestamp.millisecondsSinceEpoch
+                case .label(let label): label.labeledAt.millisecondsSinceEpoch
+                }
+                if time >= end {
+                    carried = event
+                    break
+                }
+                _ = try await write(event, to: sink)
+                written += 1
+                if written % 4096 == 0, clock.now - lastReport.instant >= run.progressInterval { report(clock.now, sink) }
+            }
+            started = clock.now
+            lastReport = (started, 0)
         }
 
         mutating func generate<Source: GeneratorEventSource>(from source: inout Source, to sink: some GeneratorSink, stop: GeneratorStopSignal) async throws {
@@ -111,7 +147,13 @@ public struct GeneratorRun: Sendable {
                 let limit = run.count.map { Swift.min(batchSize, $0 - counts.transactions) } ?? batchSize
                 var written = 0
                 while written < limit {
-                    guard let event = try source.nextEvent() else { return }
+                    let next: SimulatedEvent?
+                    if let event = carried {
+                        (next, carried) = (event, nil)
+                    } else {
+                        next = try source.nextEvent()
+                    }
+                    guard let event = next else { return }
                     if try await write(event, to: sink) { written += 1 }
                 }
             }
@@ -122,6 +164,12 @@ public struct GeneratorRun: Sendable {
             buffer.removeAll(keepingCapacity: true)
             switch event {
             case .transaction(var transaction, let truth):
+                if inHistory {
+                    transaction.encode(into: &buffer)
+                    try await sink.writeTransaction(buffer, key: transaction.accountFrom, timestampMillis: transaction.timestamp.millisecondsSinceEpoch)
+                    counts.historyTransactions += 1
+                    return true
+                }
                 if run.stampsWallClock {
                     transaction.timestamp = EventTime(millisecondsSinceEpoch: Self.wallMillis() - truth.emissionDelay.inMilliseconds)
                 }
@@ -138,7 +186,7 @@ public struct GeneratorRun: Sendable {
 
         private mutating func writeLabel(_ label: Label, to sink: some GeneratorSink) async throws {
             var label = label
-            if run.stampsWallClock { label.labeledAt = EventTime(millisecondsSinceEpoch: Self.wallMillis()) }
+            if run.stampsWallClock && !inHistory { label.labeledAt = EventTime(millisecondsSinceEpoch: Self.wallMillis()) }
             buffer.removeAll(keepingCapacity: true)
             label.encode(into: &buffer)
             try await sink.writeLabel(buffer, key: label.id, timestampMillis: label.labeledAt.millisecondsSinceEpoch)

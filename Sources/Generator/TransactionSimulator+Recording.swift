@@ -21,9 +21,9 @@ extension TransactionSimulator {
         at time: Int64, _ type: TransactionType, from sender: Int, cents: Int64, to receiver: Receiver,
         _ behaviour: SimulatedBehaviour, scenario: Int? = nil
     ) -> Int64 {
-        let oldFrom = population.balances[sender]
+        let oldFrom = population.balance(sender)
         let newFrom = type == .cashIn ? oldFrom + cents : oldFrom - cents
-        population.balances[sender] = newFrom
+        population.setBalance(sender, newFrom)
         let accountTo: String
         var oldTo: Int64 = 0
         var newTo: Int64 = 0
@@ -31,10 +31,10 @@ extension TransactionSimulator {
         case .merchant(let name):
             accountTo = name
         case .customer(let index):
-            accountTo = population.customerIDs[index]
-            oldTo = population.balances[index]
+            accountTo = population.customerName(index)
+            oldTo = population.balance(index)
             newTo = oldTo + cents
-            population.balances[index] = newTo
+            population.setBalance(index, newTo)
         case .outside(let name, let balance):
             accountTo = name
             oldTo = balance
@@ -45,7 +45,7 @@ extension TransactionSimulator {
         let id = idPrefix + String(sequence)
         let transaction = Transaction(
             id: id, timestamp: EventTime(millisecondsSinceEpoch: time), type: type,
-            amount: Self.units(cents), accountFrom: population.customerIDs[sender],
+            amount: Self.units(cents), accountFrom: population.customerName(sender),
             oldBalanceFrom: Self.units(oldFrom), newBalanceFrom: Self.units(newFrom),
             accountTo: accountTo, oldBalanceTo: Self.units(oldTo), newBalanceTo: Self.units(newTo))
         var truth = GroundTruth(behaviour: behaviour, scenario: scenario)

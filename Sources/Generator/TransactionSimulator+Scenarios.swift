@@ -4,58 +4,63 @@ import FraudCore
 /// account until its last step so that ordinary traffic does not interleave with the shape.
 extension TransactionSimulator {
     /// Starts one of the fraud patterns: account takeover 40 %, fan-out 30 %, cash-out 30 %.
-    /// Victims are drawn uniformly (busy and quiet accounts alike) among those holding at least 100.
+    ///
+    /// Fraudsters go for money: of three customers drawn uniformly among those unlocked and
+    /// holding at least 100, the victim is the richest. The fraud starts at `time` whatever
+    /// the victim's rhythm, so it often falls in the victim's quiet hours.
     ///
     /// - Returns: `false` when no suitable victim was found; the tick becomes ordinary traffic.
     mutating func startFraud(at time: Int64) -> Bool {
-        guard let victim = population.unlockedAnyCustomer(&random, minimumCents: 100_00) else { return false }
+        guard let victim = richestOfThree() else { return false }
         scenarioCount += 1
         let scenario = scenarioCount
         let pattern = random.unit()
         if pattern < 0.4 {
-            population.locked[victim] = true
+            population.locked.insert(victim)
             let mule = population.freshAccount()
             let probe = Int64(random.integer(in: 1...500))
             let muleBalance = record(at: time, .transfer, from: victim, cents: probe, to: .outside(mule, balanceCents: 0), .accountTakeover, scenario: scenario)
             let step = ScenarioStep(kind: .takeoverRemainder, scenario: scenario, account: victim, target: mule, targetBalanceCents: muleBalance)
             steps.insert(step, at: time + Int64(random.integer(in: 2_000...30_000)))
         } else if pattern < 0.7 {
-            population.locked[victim] = true
+            population.locked.insert(victim)
             let step = ScenarioStep(kind: .fanOut, scenario: scenario, account: victim, remaining: random.integer(in: 3...6))
             perform(step, at: time)
         } else {
             let type: TransactionType = random.chance(0.5) ? .payment : .cashOut
-            record(at: time, type, from: victim, cents: population.balances[victim], to: .merchant(population.merchant(&random)), .cashOut, scenario: scenario)
+            record(at: time, type, from: victim, cents: population.balance(victim), to: .merchant(population.merchant(&random)), .cashOut, scenario: scenario)
         }
         return true
     }
 
-    /// Starts one of the look-alikes, a third each. Their customers are drawn by activity.
+    /// Starts one of the look-alikes, a third each. Their customers are drawn by activity, as
+    /// ordinary senders are. A whole-balance purchase needs a customer whose balance is at
+    /// most 10 × their habitual payment (people spend down a small remainder, not a fortune).
     ///
     /// - Returns: `false` when no suitable customer was found; the tick becomes ordinary traffic.
     mutating func startLookAlike(at time: Int64) -> Bool {
         let kind = random.index(below: 3)
         switch kind {
         case 0:
-            guard let customer = population.unlockedBusyCustomer(&random, minimumCents: 1_00) else { return false }
+            guard let customer = smallRemainderCustomer(at: time) else { return false }
             scenarioCount += 1
             let type: TransactionType = random.chance(0.7) ? .payment : .cashOut
-            record(at: time, type, from: customer, cents: population.balances[customer], to: .merchant(population.merchant(&random)), .wholeBalancePurchase, scenario: scenarioCount)
+            record(at: time, type, from: customer, cents: population.balance(customer), to: .merchant(population.merchant(&random)), .wholeBalancePurchase, scenario: scenarioCount)
         case 1:
-            guard let customer = population.unlockedBusyCustomer(&random, minimumCents: 50_00),
-                population.payees[customer].count >= 3
+            guard let customer = population.unlockedActiveCustomer(at: time, &random, minimumCents: 50_00),
+                population.profile(customer).payeeCount >= 3
             else { return false }
             scenarioCount += 1
-            population.locked[customer] = true
+            population.locked.insert(customer)
             let empties = random.chance(0.4)
-            let budget = empties ? population.balances[customer] : Int64(Double(population.balances[customer]) * random.uniform(0.6, 0.95))
-            let count = min(random.integer(in: 3...5), population.payees[customer].count)
+            let budget = empties ? population.balance(customer) : Int64(Double(population.balance(customer)) * random.uniform(0.6, 0.95))
+            let count = min(random.integer(in: 3...5), population.profile(customer).payeeCount)
             let step = ScenarioStep(kind: .family, scenario: scenarioCount, account: customer, remaining: count, budgetCents: budget, empties: empties)
             perform(step, at: time)
         default:
-            guard let customer = population.unlockedBusyCustomer(&random, minimumCents: 20_00) else { return false }
+            guard let customer = population.unlockedActiveCustomer(at: time, &random, minimumCents: 20_00) else { return false }
             scenarioCount += 1
-            population.locked[customer] = true
+            population.locked.insert(customer)
             let payee = population.freshAccount()
             let test = Int64(random.integer(in: 1...500))
             let payeeBalance = record(at: time, .transfer, from: customer, cents: test, to: .outside(payee, balanceCents: 0), .testThenPayee, scenario: scenarioCount)
@@ -70,20 +75,20 @@ extension TransactionSimulator {
     /// Performs a scheduled step of a running scenario.
     mutating func perform(_ step: ScenarioStep, at time: Int64) {
         let account = step.account
-        let balance = population.balances[account]
+        let balance = population.balance(account)
         switch step.kind {
         case .takeoverRemainder:
             if balance > 0 {
                 record(at: time, .transfer, from: account, cents: balance, to: .outside(step.target, balanceCents: step.targetBalanceCents), .accountTakeover, scenario: step.scenario)
             }
-            population.locked[account] = false
+            population.locked.remove(account)
         case .realTransfer:
-            let habitual = Self.cents(random.logNormal(median: population.habits[account] * 5, sigma: 0.6))
+            let habitual = Self.cents(random.logNormal(median: population.profile(account).habit * 5, sigma: 0.6))
             let cents = step.empties ? balance : min(balance, habitual)
             if cents > 0 {
                 record(at: time, .transfer, from: account, cents: cents, to: .outside(step.target, balanceCents: step.targetBalanceCents), .testThenPayee, scenario: step.scenario)
             }
-            population.locked[account] = false
+            population.locked.remove(account)
         case .fanOut:
             fanOutStep(step, at: time, balance: balance)
         case .family:
@@ -108,7 +113,7 @@ extension TransactionSimulator {
             var index = 0
             let name = distinct(step.paid) { simulator in
                 index = simulator.random.index(below: simulator.population.customerCount)
-                return index == account ? "" : simulator.population.customerIDs[index]
+                return index == account ? "" : simulator.population.customerName(index)
             }
             receiver = name.isEmpty ? .outside(population.freshAccount(), balanceCents: 0) : .customer(index)
         } else {
@@ -123,7 +128,7 @@ extension TransactionSimulator {
         if step.remaining > 0 {
             steps.insert(step, at: time + Int64(random.integer(in: 5_000...90_000)))
         } else {
-            population.locked[account] = false
+            population.locked.remove(account)
         }
     }
 
@@ -131,21 +136,43 @@ extension TransactionSimulator {
     /// the balance when the scenario empties the account).
     private mutating func familyStep(_ step: ScenarioStep, at time: Int64, balance: Int64) {
         var step = step
-        let payees = population.payees[step.account]
-        let payee = Int(payees[step.paid.count % payees.count])
+        let profile = population.profile(step.account)
+        let payee = profile.payee(step.paid.count % profile.payeeCount)
         let share = step.remaining == 1 ? step.budgetCents : Int64(Double(step.budgetCents) / Double(step.remaining) * random.uniform(0.7, 1.3))
         let cents = min(balance, step.empties && step.remaining == 1 ? balance : share)
         if cents > 0 {
             record(at: time, .transfer, from: step.account, cents: cents, to: .customer(payee), .familyTransfers, scenario: step.scenario)
         }
         step.budgetCents -= cents
-        step.paid.append(population.customerIDs[payee])
+        step.paid.append(population.customerName(payee))
         step.remaining -= 1
         if step.remaining > 0 {
             steps.insert(step, at: time + Int64(random.integer(in: 20_000...180_000)))
         } else {
-            population.locked[step.account] = false
+            population.locked.remove(step.account)
         }
+    }
+
+    /// The richest of three customers drawn uniformly (unlocked, holding at least 100), or
+    /// `nil` when none was found.
+    private mutating func richestOfThree() -> Int? {
+        var richest: (index: Int, cents: Int64)?
+        for _ in 0..<3 {
+            guard let candidate = population.unlockedAnyCustomer(&random, minimumCents: 100_00) else { continue }
+            let cents = population.balance(candidate)
+            if richest == nil || cents > richest!.cents { richest = (candidate, cents) }
+        }
+        return richest?.index
+    }
+
+    /// A customer drawn by activity whose balance is between 1 and 10 × their habitual
+    /// payment, trying a few draws; `nil` when none qualified.
+    private mutating func smallRemainderCustomer(at time: Int64) -> Int? {
+        for _ in 0..<16 {
+            guard let candidate = population.unlockedActiveCustomer(at: time, &random, minimumCents: 1_00) else { continue }
+            if population.balance(candidate) <= Self.cents(10 * population.profile(candidate).habit) { return candidate }
+        }
+        return nil
     }
 
     /// A name from `draw` that is not among `paid`, trying a few times.
@@ -162,7 +189,7 @@ extension TransactionSimulator {
     private static func name(of receiver: Receiver, in population: Population) -> String {
         switch receiver {
         case .merchant(let name), .outside(let name, _): name
-        case .customer(let index): population.customerIDs[index]
+        case .customer(let index): population.customerName(index)
         }
     }
 }

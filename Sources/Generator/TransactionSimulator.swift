@@ -3,8 +3,10 @@ import FraudCore
 /// A deterministic, endless stream of simulated transactions and labels.
 ///
 /// Background traffic arrives on an event-time clock that advances by about
-/// 1/``SimulationSettings/eventsPerSecond`` per transaction; at each tick the simulator either
-/// makes an ordinary transaction, starts a fraud scenario or starts a legitimate look-alike,
+/// 1/``SimulationSettings/eventsPerSecond`` per transaction, the population's natural rate:
+/// each customer pays at their own daily pace and rhythm in event time, whatever the rate of
+/// the run. At each tick the simulator either makes an ordinary transaction (of a customer
+/// drawn by pace × rhythm), starts a fraud scenario or starts a legitimate look-alike,
 /// with probabilities chosen so that the configured *transaction* shares come out. Later steps
 /// of a scenario and labels are scheduled in event time and interleaved with the background.
 ///
@@ -46,13 +48,17 @@ public struct TransactionSimulator: Sendable {
     /// Expected transactions per look-alike (whole-balance 1, family about 3.9, test-then-payee 2, a third each).
     static let transactionsPerLookAlike = (1 + 3.9 + 2) / 3.0
 
-    /// Creates a simulator and its population.
+    /// Creates a simulator and its population. Memory does not depend on the population's
+    /// size: only the accounts touched so far have state.
     ///
     /// - Parameter settings: Validated settings (see ``GeneratorOptions``); rates must be in
     ///   [0, 1) with `fraudRate + lookAlikeRate < 1`, counts positive.
-    /// - Precondition: There are at least 10 accounts and 1 merchant, and `eventsPerSecond > 0`.
+    /// - Precondition: There are 10 to ``SimulationSettings/maximumAccounts`` accounts and at least
+    ///   1 merchant, and `eventsPerSecond > 0`.
     public init(settings: SimulationSettings) {
-        precondition(settings.accounts >= 10 && settings.merchants >= 1, "the simulator needs at least 10 accounts and 1 merchant")
+        precondition(
+            settings.accounts >= 10 && settings.accounts <= SimulationSettings.maximumAccounts && settings.merchants >= 1,
+            "the simulator needs 10 to 2^28 - 1 accounts and at least 1 merchant")
         precondition(settings.eventsPerSecond > 0, "eventsPerSecond must be positive")
         precondition(settings.fraudRate + settings.lookAlikeRate < 1, "fraudRate + lookAlikeRate must be below 1")
         self.settings = settings

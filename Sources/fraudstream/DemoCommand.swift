@@ -156,9 +156,8 @@ struct DemoCommand: AsyncParsableCommand {
         flags.duration = duration
         flags.partitions = String(partitions)
         flags.seed = seed.map(String.init)
-        // The event-time density the bundled model was trained on (docs/model.md): 4
-        // transactions per event-time second over 5,000 accounts, here at `rate` per wall second.
-        flags.accounts = "5000"
+        // 4 transactions per event-time second, here at `rate` per wall second; the population
+        // is sized to pay at that rate (about 52,000 accounts at their natural pace).
         flags.clock = "simulated"
         flags.speedup = String(rate / 4)
         do {

@@ -15,7 +15,12 @@ struct GenerateCommand: AsyncParsableCommand {
               fraudstream generate --brokers localhost:9092 --rate 2000 --duration 60s
               fraudstream generate --clock simulated --start 2026-01-01T00:00:00Z --speedup 1440 --max --count 1000000 \\
                   --seed 7 --output tx.jsonl --labels-output labels.jsonl
+              fraudstream generate --clock simulated --rate 2000 --accounts 100000 --history 1d --duration 60s \\
+                  --output tx.jsonl --labels-output labels.jsonl
               fraudstream generate --replay paysim.csv --max --output tx.jsonl --labels-output labels.jsonl
+            Each account pays at its own pace in event time (6.594 payments a day on average), so
+            the population sets how fast event time fills: without --accounts it is sized to the
+            event-time rate asked for (--rate, or --rate / --speedup on the simulated clock).
             See docs/generator.md for the behaviours, rates and labels.
             """
     )
@@ -24,7 +29,7 @@ struct GenerateCommand: AsyncParsableCommand {
     var brokers: String?
     @Option(name: .customLong("kafka-property"), help: "A librdkafka property, key=value; repeatable.")
     var kafkaProperties: [String] = []
-    @Option(help: "Transactions per second (default 1000).")
+    @Option(help: "Transactions per wall-clock second (default 1000); without --accounts it also sizes the population to pay at that event-time rate.")
     var rate: String?
     @Option(help: "Stop after this many transactions.")
     var count: String?
@@ -34,7 +39,7 @@ struct GenerateCommand: AsyncParsableCommand {
     var max = false
     @Option(help: "Seed of the simulation; the same seed gives the same stream (default: random, printed).")
     var seed: String?
-    @Option(help: "Customer accounts (default 10000).")
+    @Option(help: "Customer accounts (default: sized to the event-time rate, rate × 86400 / 6.594). On the simulated clock event time then follows the population and the speedup is derived (do not pass --speedup); on the real clock a rate far from the population's natural one draws a warning.")
     var accounts: String?
     @Option(help: "Merchant accounts (default 500).")
     var merchants: String?
@@ -58,8 +63,10 @@ struct GenerateCommand: AsyncParsableCommand {
     var clock: String?
     @Option(help: "First event time for --clock simulated and --replay (default 2026-01-01T00:00:00Z).")
     var start: String?
-    @Option(help: "How many times faster than wall time event time runs with --clock simulated (default 60).")
+    @Option(help: "How many times faster than wall time event time runs with --clock simulated (default 60); sizes the population to --rate / speedup. Not with --accounts.")
     var speedup: String?
+    @Option(help: "Event time to generate as fast as possible before the paced run, ending at its start, e.g. 1d; not counted by --count/--duration. Not with --replay.")
+    var history: String?
     @Option(help: "Delay 5 % of transactions (see --disorder-share) by up to this much, e.g. 2s.")
     var disorder: String?
     @Option(name: .customLong("disorder-share"), help: "Share of transactions delayed by --disorder (default 0.05).")
@@ -93,6 +100,7 @@ struct GenerateCommand: AsyncParsableCommand {
         flags.clock = clock
         flags.start = start
         flags.speedup = speedup
+        flags.history = history
         flags.disorder = disorder
         flags.disorderShare = disorderShare
         flags.output = output
@@ -115,6 +123,9 @@ struct GenerateCommand: AsyncParsableCommand {
             options = try GeneratorOptions(flags: flags)
         } catch {
             throw ValidationError(error.message)
+        }
+        for warning in options.warnings {
+            printToStandardError("generate: warning: " + warning)
         }
         if options.replay == nil {
             printToStandardError("generate: seed \(options.simulation.seed) (pass --seed \(options.simulation.seed) to repeat this stream)")

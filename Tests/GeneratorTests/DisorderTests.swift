@@ -16,7 +16,8 @@ struct DisorderTests {
         settings.seed = 5
         settings.disorderShare = 0.05
         settings.disorderMaxDelay = .seconds(2)
-        settings.eventsPerSecond = 100  // 10 ms apart, so 2 s of delay overtakes many events
+        settings.accounts = Int(SimulationSettings.accounts(forEventsPerSecond: 100))  // 10 ms apart, so 2 s of delay overtakes many events
+        #expect(abs(settings.eventsPerSecond - 100) < 0.001)
         let sample = SimulatedSample(settings: settings, count: 50_000)
         var latest = Int64.min
         var outOfOrder = 0

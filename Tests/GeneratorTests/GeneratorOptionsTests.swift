@@ -39,6 +39,13 @@ struct GeneratorOptionsTests {
         #expect(message { $0.disorderShare = "0.1" }?.hasPrefix("--disorder-share needs --disorder") == true)
         #expect(message { $0.fraudRate = "0.4"; $0.lookAlikeRate = "0.2" }?.hasPrefix("--fraud-rate plus --look-alike-rate must be at most 0.5") == true)
         #expect(message { $0.replay = "p.csv"; $0.accounts = "100" }?.hasPrefix("--accounts has no effect with --replay") == true)
+        #expect(message { $0.replay = "p.csv"; $0.history = "1d" }?.hasPrefix("--history has no effect with --replay") == true)
+        #expect(message { $0.history = "0s" }?.hasPrefix("--history must be longer than zero") == true)
+        #expect(message { $0.history = "a day" }?.hasPrefix("--history: expected a duration") == true)
+        #expect(message { $0.clock = "simulated"; $0.accounts = "10000"; $0.speedup = "60" }?
+            .hasPrefix("--accounts and --speedup cannot both be given with --clock simulated") == true)
+        #expect(message { $0.clock = "simulated"; $0.accounts = "10000"; $0.speedup = "60" }?.hasSuffix("pass one of them") == true)
+        #expect(message { $0.accounts = "268435456" } == "--accounts must be between 10 and 268435455, got 268435456")
     }
 
     @Test("Kafka output needs brokers, given by flag or KAFKA_BROKERS, in host:port form")
@@ -83,7 +90,6 @@ struct GeneratorOptionsTests {
             $0.seed = "17"
             $0.count = "1000"
             $0.duration = "5m"
-            $0.accounts = "500"
             $0.merchants = "20"
             $0.fraudRate = "0.02"
             $0.disorder = "2s"
@@ -93,14 +99,18 @@ struct GeneratorOptionsTests {
         #expect(options.output == .files(transactions: "tx.jsonl", labels: "labels.jsonl"))
         #expect(options.clock == .simulated && options.speedup == 1440 && options.rate == 2000)
         #expect(options.simulation.start == EventTime(rfc3339: "2026-03-01T00:00:00Z"))
-        #expect(options.simulation.eventsPerSecond == 2000.0 / 1440)
+        // The population is sized so that its natural pace is 2000 / 1440 transactions per event-time second.
+        #expect(options.simulation.accounts == Int((2000.0 / 1440 * 86_400 / SimulationSettings.meanPaymentsPerDay).rounded()))
+        #expect(abs(options.simulation.eventsPerSecond / (2000.0 / 1440) - 1) < 1e-4)
+        #expect(options.simulation.wallClockEventsPerSecond == nil && options.warnings.isEmpty)
         #expect(options.simulation.seed == 17 && options.count == 1000 && options.duration == .seconds(300))
-        #expect(options.simulation.accounts == 500 && options.simulation.merchants == 20 && options.simulation.fraudRate == 0.02)
+        #expect(options.simulation.merchants == 20 && options.simulation.fraudRate == 0.02)
         #expect(options.simulation.disorderMaxDelay == .seconds(2) && options.simulation.disorderShare == 0.05)
         #expect(options.simulation.labelDelay == .seconds(90))
         let real = try GeneratorOptions(flags: flags { _ in }, environment: [:], now: EventTime(millisecondsSinceEpoch: 1_800_000_000_000))
         #expect(real.clock == .real && real.simulation.start.millisecondsSinceEpoch == 1_800_000_000_000)
         #expect(real.simulation.disorderShare == 0)
+        #expect(real.simulation.eventsPerSecond == 1000 && real.speedup == 1)
     }
 
     @Test("durations accept ms, s, m, h and d, and refuse what would overflow")

@@ -47,7 +47,7 @@ struct LabelTests {
         var settings = SimulationSettings()
         settings.seed = 11
         settings.labelDelay = .seconds(600)
-        settings.eventsPerSecond = 5
+        settings.accounts = Int(SimulationSettings.accounts(forEventsPerSecond: 5))
         var simulator = TransactionSimulator(settings: settings)
         var times: [String: Int64] = [:]
         var labels: [(label: Label, transactionTime: Int64)] = []

@@ -12,9 +12,10 @@ import Testing
 // configuration errors, demo): background production, reading a topic to its end, a private
 // PostgreSQL that can be stopped and started again, and log and memory probes.
 
-/// Generator flags for `count` transactions into `topic` of an embedded cluster: 5,000
-/// accounts, 5 % of events delayed by up to 2 s, paced at `rate` per second (or as fast as
-/// possible when `rate` is nil) at the event-time density the bundled model was trained on.
+/// Generator flags for `count` transactions into `topic` of an embedded cluster: 4 transactions
+/// per event-time second (a population of about 52,000 accounts at their natural pace), 5 % of
+/// events delayed by up to 2 s, paced at `rate` per second (or as fast as possible when `rate`
+/// is nil).
 func generatorOptions(
     cluster: EmbeddedKafkaCluster, topic: String, partitions: Int, count: Int, seed: UInt64, rate: Int?
 ) throws -> GeneratorOptions {
@@ -30,8 +31,8 @@ func generatorOptions(
     } else {
         flags.max = true
         flags.rate = "4"
+        flags.speedup = "1"
     }
-    flags.accounts = "5000"
     flags.count = String(count)
     flags.seed = String(seed)
     flags.disorder = "2s"

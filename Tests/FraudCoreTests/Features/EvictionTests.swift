@@ -40,6 +40,7 @@ import Testing
         #expect(again[.hasPrevious] == 0)
         #expect(again[.firstCounterparty] == 1)
         #expect(again[.dayCount] == 1)
+        #expect(again[.historyCount] == 0 && again[.amountToUsual] == 0, "the habits start afresh too")
         #expect(engine.counters.evictions == 1)
 
         var kept = try FeatureEngine(configuration: configuration)

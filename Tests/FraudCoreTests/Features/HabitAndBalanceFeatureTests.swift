@@ -1,4 +1,4 @@
-import FraudCore
+@testable import FraudCore
 import Testing
 
 /// The features relative to an account's own habits and the features of both sides'
@@ -34,16 +34,6 @@ import Testing
         #expect(night[.gapToUsual] == 1.5, "36 hours against a usual day")
     }
 
-    @Test func anAccountStartsAfreshAfterEviction() throws {
-        var configuration = FeatureConfiguration()
-        configuration.idleTimeToLive = .seconds(60)
-        var engine = try FeatureEngine(configuration: configuration)
-        _ = engine.process(Examples.transaction(at: 0, amount: 100, from: "A", to: "B"))
-        _ = engine.process(Examples.transaction(at: 200_000, amount: 1, from: "Z", to: "B"))
-        let again = engine.process(Examples.transaction(at: 210_000, amount: 500, from: "A", to: "B"))
-        #expect(again[.historyCount] == 0 && again[.amountToUsual] == 0)
-    }
-
     @Test func balanceErrorsSayWhetherEachSideAgreesWithTheAmount() throws {
         var engine = try FeatureEngine()
         var consistent = Examples.transaction(at: 0, amount: 25.5, from: "A", to: "C", type: .transfer, oldBalance: 100)
@@ -73,5 +63,22 @@ import Testing
         var deposit = Examples.transaction(at: 3_000, amount: 50, from: "H", to: "M", type: .cashIn, oldBalance: 10)
         deposit.newBalanceFrom = 60
         #expect(engine.process(deposit)[.senderBalanceError] == 0, "CASH_IN credits the sender")
+    }
+}
+
+/// The per-account state docs/features.md accounts for, by layout.
+@Suite struct AccountStateLayoutTests {
+    @Test func perAccountStateKeepsItsStatedSizes() {
+        #expect(MemoryLayout<AccountCore>.stride == 64)
+        #expect(MemoryLayout<MinuteVersion>.stride == 24)
+        #expect(MemoryLayout<FiveMinuteVersion>.stride == 24)
+        #expect(MemoryLayout<DayVersion>.stride == 16)
+        let configuration = FeatureConfiguration()
+        let bytes = MemoryLayout<AccountCore>.stride
+            + configuration.minuteVersions * MemoryLayout<MinuteVersion>.stride
+            + configuration.fiveMinuteVersions * MemoryLayout<FiveMinuteVersion>.stride
+            + configuration.dayVersions * MemoryLayout<DayVersion>.stride
+            + MemoryLayout<String>.stride + 42 + MemoryLayout<Int32>.stride  // id, index entry, sweep entry
+        #expect(bytes <= 256)
     }
 }

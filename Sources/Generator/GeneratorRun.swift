@@ -164,19 +164,18 @@ public struct GeneratorRun: Sendable {
             buffer.removeAll(keepingCapacity: true)
             switch event {
             case .transaction(var transaction, let truth):
-                if inHistory {
-                    transaction.encode(into: &buffer)
-                    try await sink.writeTransaction(buffer, key: transaction.accountFrom, timestampMillis: transaction.timestamp.millisecondsSinceEpoch)
-                    counts.historyTransactions += 1
-                    return true
-                }
-                if run.stampsWallClock {
+                // History keeps the source's event times; the live part may be wall-stamped.
+                if run.stampsWallClock && !inHistory {
                     transaction.timestamp = EventTime(millisecondsSinceEpoch: Self.wallMillis() - truth.emissionDelay.inMilliseconds)
                 }
                 transaction.encode(into: &buffer)
                 try await sink.writeTransaction(buffer, key: transaction.accountFrom, timestampMillis: transaction.timestamp.millisecondsSinceEpoch)
-                counts.transactions += 1
-                if truth.isFraud { counts.fraud += 1 }
+                if inHistory {
+                    counts.historyTransactions += 1
+                } else {
+                    counts.transactions += 1
+                    if truth.isFraud { counts.fraud += 1 }
+                }
                 return true
             case .label(let label):
                 try await writeLabel(label, to: sink)

@@ -62,6 +62,8 @@ public struct ModelEvaluation: Hashable, Codable, Sendable {
     public var rocAUC: Double?
     /// Figures per segment, by name.
     public var segments: [Segment]
+    /// Scenario detection and value detection rate, when the rows' accounts and amounts were known.
+    public var detection: DetectionReport?
 
     /// Evaluates scores against labels.
     ///
@@ -98,6 +100,6 @@ public struct ModelEvaluation: Hashable, Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case threshold, confusionMatrix = "confusion_matrix", precision, recall, f1
-        case prAUC = "pr_auc", rocAUC = "roc_auc", segments
+        case prAUC = "pr_auc", rocAUC = "roc_auc", segments, detection
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
-        abstract: "Report a model's precision, recall, F1, PR-AUC, ROC-AUC and confusion matrix on labelled transactions.",
+        abstract: "Report a model's precision, recall, F1, PR-AUC, ROC-AUC, confusion matrix, scenario detection and value detection rate on labelled transactions.",
         discussion: "Without --model, the default model shipped with fraudstream is evaluated."
     )
 
@@ -40,8 +40,9 @@ struct EvaluateCommand: ParsableCommand {
             FileHandle.standardError.write(Data("evaluate: \(input):\(line): \(error.description)\n".utf8))
         }
         let scores = file.model.scores(try ModelFeatureMatrix(featureCount: set.featureCount, values: set.values))
-        let evaluation = ModelEvaluation(
-            scores: scores, labels: set.labels, threshold: threshold ?? file.decisionThreshold, segments: set.fraudTypes)
+        let threshold = threshold ?? file.decisionThreshold
+        var evaluation = ModelEvaluation(scores: scores, labels: set.labels, threshold: threshold, segments: set.fraudTypes)
+        evaluation.detection = set.detection(flags: scores.map { $0 >= threshold })
         ModelReport.lines(evaluation, rows: set.count, title: "evaluate \(model ?? "(default model)")").forEach { print($0) }
     }
 }

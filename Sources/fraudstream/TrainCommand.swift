@@ -242,7 +242,8 @@ struct TrainCommand: AsyncParsableCommand {
         guard let chosen = threshold ?? BinaryClassificationMetrics.threshold(forPrecision: targetPrecision, scores: scores, labels: validation.labels) else {
             throw ValidationError("--target-precision: no threshold reaches precision \(targetPrecision) on the validation rows; lower it or pass --threshold")
         }
-        let evaluation = ModelEvaluation(scores: scores, labels: validation.labels, threshold: chosen, segments: validation.fraudTypes)
+        var evaluation = ModelEvaluation(scores: scores, labels: validation.labels, threshold: chosen, segments: validation.fraudTypes)
+        evaluation.detection = validation.detection(flags: scores.map { $0 >= chosen })
         let schema = FeatureSchema.current
         let file = try ModelFile(
             model: model,

@@ -77,7 +77,7 @@ public struct LabelledFeatureQuery: Sendable, Hashable {
             SELECT s.transaction_id, floor(extract(epoch FROM s.event_time) * 1000)::bigint AS event_time_ms,
                    s.feature_schema_version,
                    CASE WHEN s.feature_schema_version = $1 THEN s.features END AS features,
-                   l.is_fraud, l.fraud_type
+                   l.is_fraud, l.fraud_type, s.account_from, s.amount
             FROM \(schema).scored_transactions s
             LEFT JOIN \(schema).labels l ON l.transaction_id = s.transaction_id\(filter)
             ORDER BY s.event_time, s.transaction_id COLLATE "C"
@@ -131,6 +131,8 @@ public struct LabelledFeatureQuery: Sendable, Hashable {
                     output.set.values.append(contentsOf: features)
                     output.set.labels.append(isFraud ?? false)
                     output.set.fraudTypes.append(isFraud == true ? try row[5, as: String?.self] : nil)
+                    output.set.accounts.append(try row[6, as: String.self])
+                    output.set.amounts.append(try row[7, as: Double.self])
                 }
             }
             try await connection.execute("CLOSE labelled_features")

@@ -1,4 +1,5 @@
 import FraudCore
+import FraudModel
 
 /// Feature vectors joined to their transactions' latest labels: what training and evaluation
 /// read.
@@ -9,6 +10,10 @@ import FraudCore
 public struct LabelledFeatureSet: Sendable {
     /// Transaction ids, one per row.
     public var ids: [String] = []
+    /// Sending accounts, one per row (scenario and value measures group by them).
+    public var accounts: [String] = []
+    /// Amounts moved, one per row.
+    public var amounts: [Double] = []
     /// Event times in milliseconds since the epoch, one per row.
     public var eventTimes: [Int64] = []
     /// Feature values, row-major, ``featureCount`` per row.
@@ -56,12 +61,24 @@ public struct LabelledFeatureSet: Sendable {
             }
             set.ids.append(transaction.id)
             set.eventTimes.append(transaction.timestamp.millisecondsSinceEpoch)
+            set.accounts.append(transaction.accountFrom)
+            set.amounts.append(transaction.amount)
             vector.withUnsafeBufferPointer { set.values.append(contentsOf: $0) }
             let isFraud = label?.isFraud ?? false
             set.labels.append(isFraud)
             set.fraudTypes.append(isFraud ? label?.fraudType : nil)
         }
         return set
+    }
+
+    /// The scenario and value measures of `flags` (one per row) on this set.
+    public func detection(flags: [Bool]) -> DetectionReport {
+        precondition(flags.count == count, "\(flags.count) flags for \(count) rows")
+        return DetectionReport(rows: flags.indices.map { row in
+            DetectionReport.Row(
+                id: ids[row], account: accounts[row], eventTime: eventTimes[row], amount: amounts[row],
+                isFraud: labels[row], fraudType: fraudTypes[row], flagged: flags[row])
+        })
     }
 
     /// The rows at `indices`, in that order.
@@ -72,6 +89,8 @@ public struct LabelledFeatureSet: Sendable {
         for index in indices {
             subset.ids.append(ids[index])
             subset.eventTimes.append(eventTimes[index])
+            subset.accounts.append(accounts[index])
+            subset.amounts.append(amounts[index])
             subset.values.append(contentsOf: values[(index * featureCount)..<((index + 1) * featureCount)])
             subset.labels.append(labels[index])
             subset.fraudTypes.append(fraudTypes[index])

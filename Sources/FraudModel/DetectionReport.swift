@@ -120,8 +120,9 @@ public struct DetectionReport: Hashable, Codable, Sendable {
         for (index, row) in rows.enumerated() where byAccount[row.account] != nil {
             accountRows[row.account, default: []].append(index)
         }
-        for (_, indices) in accountRows {
-            let ordered = indices.sorted { Self.precedes(rows[$0], rows[$1]) }
+        // Accounts in name order, so that sums of amounts come out the same in every process.
+        for account in accountRows.keys.sorted() {
+            let ordered = accountRows[account]!.sorted { Self.precedes(rows[$0], rows[$1]) }
             var accountFlagged = false
             var current: (type: String, last: Int64, figures: Scenarios, lastFlagged: Bool)?
             func close() {

@@ -26,15 +26,21 @@ extension GradientBoostingTrainer {
             public var rounds: Int = 10
             /// The figure watched.
             public var metric: Metric = .logLoss
+            /// Keep at least this many trees, whatever the figure does over the first ones: with
+            /// few fraud rows in the validation set the figure is noisy, and an early peak must
+            /// not settle the model on a handful of trees.
+            public var minimumTrees: Int = 1
 
             /// Creates an early-stopping rule.
             ///
             /// - Parameters:
             ///   - rounds: Trees without improvement before stopping, at least 1.
             ///   - metric: The validation figure watched.
-            public init(rounds: Int = 10, metric: Metric = .logLoss) {
+            ///   - minimumTrees: Trees kept at least, at least 1.
+            public init(rounds: Int = 10, metric: Metric = .logLoss, minimumTrees: Int = 1) {
                 self.rounds = rounds
                 self.metric = metric
+                self.minimumTrees = minimumTrees
             }
         }
 
@@ -83,6 +89,9 @@ extension GradientBoostingTrainer {
             }
             if let positiveClassWeight, !(positiveClassWeight > 0) {
                 throw invalid("positiveClassWeight is \(positiveClassWeight); use a positive weight or nil for negatives / positives")
+            }
+            if let earlyStopping, earlyStopping.minimumTrees < 1 {
+                throw invalid("earlyStopping.minimumTrees is \(earlyStopping.minimumTrees); use at least 1")
             }
             if let earlyStopping, earlyStopping.rounds < 1 {
                 throw invalid("earlyStopping.rounds is \(earlyStopping.rounds); use at least 1")

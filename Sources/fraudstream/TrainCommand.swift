@@ -20,16 +20,18 @@ struct TrainCommand: AsyncParsableCommand {
             exactly what production scored; rows of another feature schema version are skipped. \
             Either way, transactions without a label count as legitimate, and the split is by event \
             time: the model learns from the earlier rows and is validated (early stopping, threshold, \
-            figures) on the later ones, so nothing from the future leaks into training. With \
+            figures) on the later ones, so nothing from the future leaks into training. Several \
+            --input/--labels pairs are replayed each through fresh feature engines and split each on \
+            its own, so the validation rows hold the latest share of every stream. With \
             --register the model is also stored in the model registry in PostgreSQL, with its \
             validation figures (activate it with fraudstream model activate).
             """
     )
 
-    @Option(help: "JSON Lines file of transactions, in processing order (not with --from-database).")
-    var input: String?
-    @Option(help: "JSON Lines file of labels; the latest label of a transaction wins (not with --from-database).")
-    var labels: String?
+    @Option(help: "JSON Lines file of transactions, in processing order; repeat it (with one --labels each) to train on several streams (not with --from-database).")
+    var input: [String] = []
+    @Option(help: "JSON Lines file of labels for the --input in the same position; the latest label of a transaction wins (not with --from-database).")
+    var labels: [String] = []
     @Flag(name: .customLong("from-database"), help: "Train on the features stored in scored_transactions, joined to the labels table, instead of files.")
     var fromDatabase = false
     @Option(help: ArgumentHelp("With --from-database: only rows whose event time is within this span before now: 30s, 10m, 2h or 7d (default: all rows).", valueName: "duration"))
@@ -50,6 +52,8 @@ struct TrainCommand: AsyncParsableCommand {
     var subsample: Double = 0.8
     @Option(name: .customLong("early-stopping"), help: "Stop after this many trees without validation improvement (0: never).")
     var earlyStopping: Int = 20
+    @Option(name: .customLong("min-trees"), help: "With --early-stopping: keep at least this many trees, however the validation figure moves over the first ones.")
+    var minTrees: Int = 50
     @Option(name: .customLong("validation-fraction"), help: "Share of rows, the latest by event time, used for validation.")
     var validationFraction: Double = 0.2
     @Option(name: .customLong("target-precision"), help: "Choose the lowest threshold whose validation precision reaches this.")
@@ -73,6 +77,9 @@ struct TrainCommand: AsyncParsableCommand {
         try validateSource()
         guard kind == "gbt" || kind == "logistic" else {
             throw ValidationError("--kind: expected gbt or logistic, got \"\(kind)\"")
+        }
+        guard minTrees >= 1 else {
+            throw ValidationError("--min-trees: expected at least 1, got \(minTrees)")
         }
         guard validationFraction > 0, validationFraction < 1 else {
             throw ValidationError("--validation-fraction: expected a share between 0 and 1 (exclusive), got \(validationFraction)")
@@ -107,7 +114,7 @@ struct TrainCommand: AsyncParsableCommand {
     /// Checks that exactly one source is named: the files, or the database.
     private func validateSource() throws {
         if fromDatabase {
-            let files = [input.map { _ in "--input" }, labels.map { _ in "--labels" }].compactMap { $0 }
+            let files = [input.isEmpty ? nil : "--input", labels.isEmpty ? nil : "--labels"].compactMap { $0 }
             guard files.isEmpty else {
                 throw ValidationError("--from-database reads the scored rows and labels from PostgreSQL; it cannot be combined with \(files.joined(separator: " and ")): drop \(files.count == 1 ? "it" : "them") or drop --from-database")
             }
@@ -125,14 +132,17 @@ struct TrainCommand: AsyncParsableCommand {
         if since != nil {
             throw ValidationError("--since applies only to --from-database; add --from-database to train on the scored rows in PostgreSQL")
         }
-        guard let input, let labels else {
+        guard !input.isEmpty, !labels.isEmpty else {
             throw ValidationError("--input and --labels are required (the files fraudstream generate --output and --labels-output write), unless --from-database is given")
         }
-        guard FileManager.default.fileExists(atPath: input) else {
-            throw ValidationError("--input: no file at \"\(input)\"; pass the transactions file (fraudstream generate --output)")
+        guard input.count == labels.count else {
+            throw ValidationError("--input is given \(input.count) times and --labels \(labels.count) times; pass one --labels file for each --input, in the same order")
         }
-        guard FileManager.default.fileExists(atPath: labels) else {
-            throw ValidationError("--labels: no file at \"\(labels)\"; pass the labels file (fraudstream generate --labels-output)")
+        for path in input where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--input: no file at \"\(path)\"; pass the transactions file (fraudstream generate --output)")
+        }
+        for path in labels where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--labels: no file at \"\(path)\"; pass the labels file (fraudstream generate --labels-output)")
         }
     }
 
@@ -147,17 +157,17 @@ struct TrainCommand: AsyncParsableCommand {
 
     func run() async throws {
         logging.bootstrap()
-        let set: LabelledFeatureSet
+        let sets: [LabelledFeatureSet]
         if fromDatabase {
-            set = try await readDatabase()
-        } else if let input, let labels {
-            set = try LabelledFeatureSet.build(transactionsPath: input, labelsPath: labels) { line, error in
-                FileHandle.standardError.write(Data("train: \(input):\(line): \(error.description)\n".utf8))
-            }
+            sets = [try await readDatabase()]
         } else {
-            throw ValidationError("--input and --labels are required, unless --from-database is given")
+            sets = try zip(input, labels).map { input, labels in
+                try LabelledFeatureSet.build(transactionsPath: input, labelsPath: labels) { line, error in
+                    FileHandle.standardError.write(Data("train: \(input):\(line): \(error.description)\n".utf8))
+                }
+            }
         }
-        let model = try train(on: set)
+        let model = try train(on: sets)
         if register {
             let registration = try await ModelCommand.Register.register(
                 model, version: version, description: description ?? "", database: database, logger: Logger(label: "fraudstream.train"))
@@ -209,14 +219,19 @@ struct TrainCommand: AsyncParsableCommand {
 
     /// Trains, chooses the threshold, writes the model and prints its validation figures.
     /// - Returns: The model file written.
-    private func train(on set: LabelledFeatureSet) throws -> ModelFile {
-        let split = try EventTimeSplit(eventTimes: set.eventTimes, trainingFraction: 1 - validationFraction)
-        let training = set.subset(split.training)
-        let validation = set.subset(split.validation)
-        let trainingMatrix = try ModelFeatureMatrix(featureCount: set.featureCount, values: training.values)
-        let validationMatrix = try ModelFeatureMatrix(featureCount: set.featureCount, values: validation.values)
-        print("train: \(set.count) transactions (\(set.unlabelled) without a label, counted legitimate); "
-            + "\(training.count) for training, \(validation.count) for validation (the latest by event time)")
+    private func train(on sets: [LabelledFeatureSet]) throws -> ModelFile {
+        var training = LabelledFeatureSet(), validation = LabelledFeatureSet()
+        for set in sets {
+            let split = try EventTimeSplit(eventTimes: set.eventTimes, trainingFraction: 1 - validationFraction)
+            training.append(set.subset(split.training))
+            validation.append(set.subset(split.validation))
+        }
+        let featureCount = FeatureSchema.current.width
+        let trainingMatrix = try ModelFeatureMatrix(featureCount: featureCount, values: training.values)
+        let validationMatrix = try ModelFeatureMatrix(featureCount: featureCount, values: validation.values)
+        let streams = sets.count == 1 ? "" : " of each of the \(sets.count) streams"
+        print("train: \(training.count + validation.count) transactions (\(sets.reduce(0) { $0 + $1.unlabelled }) without a label, counted legitimate); "
+            + "\(training.count) for training, \(validation.count) for validation (the latest by event time\(streams))")
 
         let model: any FraudScoringModel
         if kind == "logistic" {
@@ -230,7 +245,9 @@ struct TrainCommand: AsyncParsableCommand {
             configuration.rowSubsample = subsample
             configuration.seed = seed
             if earlyStopping > 0 {
-                configuration.earlyStopping = .init(rounds: earlyStopping, metric: .averagePrecision)
+                configuration.earlyStopping = Self.earlyStoppingRule(
+                    rounds: earlyStopping, minimumTrees: min(minTrees, trees), validationPositives: validation.labels.count(where: { $0 }))
+                print("train: early stopping on validation \(configuration.earlyStopping!.metric) after \(earlyStopping) trees without improvement, keeping at least \(min(minTrees, trees))")
             }
             let result = try GradientBoostingTrainer(configuration: configuration)
                 .train(features: trainingMatrix, labels: training.labels, validation: (validationMatrix, validation.labels))
@@ -238,6 +255,11 @@ struct TrainCommand: AsyncParsableCommand {
             model = result.model
         }
 
+        let validationPositives = validation.labels.count(where: { $0 })
+        if validationPositives < Self.fewPositives {
+            print("train: warning: the validation rows hold only \(validationPositives) fraud transactions (fewer than \(Self.fewPositives)); "
+                + "the threshold and the figures below rest on too few to trust: train on a longer stream or raise --validation-fraction")
+        }
         let scores = model.scores(validationMatrix)
         guard let chosen = threshold ?? BinaryClassificationMetrics.threshold(forPrecision: targetPrecision, scores: scores, labels: validation.labels) else {
             throw ValidationError("--target-precision: no threshold reaches precision \(targetPrecision) on the validation rows; lower it or pass --threshold")
@@ -254,6 +276,19 @@ struct TrainCommand: AsyncParsableCommand {
         ModelReport.lines(evaluation, rows: validation.count, title: "validation").forEach { print($0) }
         print("train: model written to \(output)")
         return file
+    }
+}
+
+extension TrainCommand {
+    /// Below this many fraud rows in the validation set, its average precision moves in steps of
+    /// one fraud row, and the chosen threshold rests on a handful of them.
+    static let fewPositives = 100
+
+    /// The early-stopping rule: average precision (what the threshold is chosen on) when the
+    /// validation rows hold at least ``fewPositives`` fraud rows, else the log-loss, which every
+    /// row's score moves smoothly; either way at least `minimumTrees` are kept.
+    static func earlyStoppingRule(rounds: Int, minimumTrees: Int, validationPositives: Int) -> GradientBoostingTrainer.Configuration.EarlyStopping {
+        .init(rounds: rounds, metric: validationPositives >= fewPositives ? .averagePrecision : .logLoss, minimumTrees: max(1, minimumTrees))
     }
 }
 

@@ -69,6 +69,32 @@ import Testing
         #expect(abs(loss - best) < 1e-9)
     }
 
+    @Test func earlyStoppingKeepsAtLeastTheMinimumTrees() throws {
+        // On noise the validation loss is best after a few trees; the floor keeps 30 anyway,
+        // then stops once 5 more bring nothing better than the best from tree 30 on.
+        var generator = SplitMix64(seed: 9)
+        func noise(_ rows: Int) throws -> (ModelFeatureMatrix, [Bool]) {
+            let values = (0..<rows * 4).map { _ in generator.nextUnit() }
+            return (try ModelFeatureMatrix(featureCount: 4, values: values), (0..<rows).map { _ in generator.nextUnit() < 0.3 })
+        }
+        let (features, labels) = try noise(400), (validationFeatures, validationLabels) = try noise(400)
+        var configuration = GradientBoostingTrainer.Configuration()
+        configuration.numberOfTrees = 200
+        configuration.learningRate = 0.5
+        configuration.minChildWeight = 0
+        configuration.earlyStopping = .init(rounds: 5, metric: .logLoss)
+        let unfloored = try GradientBoostingTrainer(configuration: configuration)
+            .train(features: features, labels: labels, validation: (validationFeatures, validationLabels))
+        #expect(unfloored.model.trees.count < 30)
+        configuration.earlyStopping = .init(rounds: 5, metric: .logLoss, minimumTrees: 30)
+        let floored = try GradientBoostingTrainer(configuration: configuration)
+            .train(features: features, labels: labels, validation: (validationFeatures, validationLabels))
+        #expect(floored.model.trees.count >= 30)
+        let afterFloor = floored.validationHistory[29...]
+        #expect(floored.validationHistory[floored.bestIteration] == afterFloor.min())
+        #expect(floored.treesGrown == floored.bestIteration + 1 + 5)
+    }
+
     @Test func earlyStoppingOnPRAUCWatchesAveragePrecision() throws {
         let training = SyntheticData.corner(rows: 3_000, seed: 3), validation = SyntheticData.corner(rows: 2_000, seed: 4)
         var configuration = Self.configuration()

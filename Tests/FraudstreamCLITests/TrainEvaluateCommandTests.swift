@@ -31,7 +31,8 @@ struct TrainEvaluateCommandTests {
             let prAUC = result.standardOutput.split(separator: "\n").first { $0.contains("PR-AUC") }
                 .flatMap { line in line.split(separator: " ").dropFirst().first.flatMap { Double($0) } }
             #expect((prAUC ?? 0) > 0.5, "PR-AUC far above the 2 % base rate; output: \(result.standardOutput)")
-            #expect(result.standardOutput.contains("recall per fraud type:"))
+            #expect(result.standardOutput.contains("per fraud type     recall"))
+            #expect(result.standardOutput.contains("scenarios  ") && result.standardOutput.contains("value      "))
             models.append(try Data(contentsOf: URL(fileURLWithPath: output)))
         }
         #expect(models[0] == models[1])

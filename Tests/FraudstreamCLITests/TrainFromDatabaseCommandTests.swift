@@ -56,7 +56,7 @@ struct TrainFromDatabaseCommandTests {
             #expect(output.contains("train: read \(stored + 5) scored rows from \(schema).scored_transactions"), "\(output)")
             #expect(output.contains("skipped 5 of another feature schema version (v\(FeatureSchema.current.version + 1): 5 rows), this build's is v\(FeatureSchema.current.version)"), "\(output)")
             #expect(output.contains("train: \(stored) transactions ("), "\(output)")
-            for figure in ["precision", "recall", "PR-AUC", "ROC-AUC", "recall per fraud type:", "train: model written to \(databaseModel)"] {
+            for figure in ["precision", "recall", "PR-AUC", "ROC-AUC", "per fraud type     recall", "scenarios  ", "train: model written to \(databaseModel)"] {
                 #expect(output.contains(figure), "\(figure) missing from: \(output)")
             }
             let prAUC = output.split(separator: "\n").first { $0.contains("PR-AUC") }

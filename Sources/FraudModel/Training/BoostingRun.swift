@@ -61,7 +61,7 @@ struct BoostingRun {
             let value = Self.loss(margins: validationMargins, labels: validation.labels,
                                   metric: configuration.earlyStopping?.metric ?? .logLoss)
             history.append(value.reported)
-            if value.loss < best.value {
+            if value.loss < best.value || iteration < (configuration.earlyStopping?.minimumTrees ?? 1) {
                 best = (iteration, value.loss)
             } else if let earlyStopping = configuration.earlyStopping, iteration - best.iteration >= earlyStopping.rounds {
                 break

@@ -81,6 +81,18 @@ public struct LabelledFeatureSet: Sendable {
         })
     }
 
+    /// Appends the rows of `other` (another stream's rows follow this one's).
+    public mutating func append(_ other: LabelledFeatureSet) {
+        ids += other.ids
+        accounts += other.accounts
+        amounts += other.amounts
+        eventTimes += other.eventTimes
+        values += other.values
+        labels += other.labels
+        fraudTypes += other.fraudTypes
+        unlabelled += other.unlabelled
+    }
+
     /// The rows at `indices`, in that order.
     public func subset(_ indices: [Int]) -> LabelledFeatureSet {
         var subset = LabelledFeatureSet()

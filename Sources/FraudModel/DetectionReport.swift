@@ -96,6 +96,13 @@ public struct DetectionReport: Hashable, Codable, Sendable {
     /// The same per fraud type (untyped fraud under `unknown`), by name.
     public var byType: [Scenarios]
 
+    /// Figures counted elsewhere, such as by the `fraud_scenarios` view in PostgreSQL.
+    public init(confusionMatrix: ConfusionMatrix, all: Scenarios, byType: [Scenarios]) {
+        self.confusionMatrix = confusionMatrix
+        self.all = all
+        self.byType = byType.sorted { $0.name < $1.name }
+    }
+
     /// Measures `rows`, in any order.
     public init(rows: [Row]) {
         var tp = 0, fp = 0, tn = 0, fn = 0
@@ -170,7 +177,7 @@ public struct DetectionReport: Hashable, Codable, Sendable {
 
 extension DetectionReport.Scenarios {
     /// Adds another set of figures to these (the name stays).
-    mutating func add(_ other: Self) {
+    public mutating func add(_ other: Self) {
         scenarios += other.scenarios
         detected += other.detected
         detectedEarly += other.detectedEarly

@@ -16,9 +16,11 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Run the generator and a worker against an embedded Kafka cluster and PostgreSQL, then show what was flagged.",
         discussion: """
             Starts librdkafka's embedded Kafka cluster and a private PostgreSQL (in --data-dir), \
-            generates transactions for --duration while a worker scores them, prints a live line, \
-            then the latest flagged transactions and the model's precision and recall against the \
-            generator's labels, and shuts everything down. The demo's schema is reset at each run. \
+            replays a simulated day of history through the worker so that accounts have habits, \
+            generates transactions for --duration while the worker scores them, prints a live line, \
+            then the latest flagged transactions and the model's figures against the generator's \
+            labels (per transaction, per scenario and by value, defined as in docs/model.md), and \
+            shuts everything down. The demo's schema is reset at each run. \
             While it runs, the dashboard is served on --http-host and --http-port (its URL is \
             printed first).
             """
@@ -118,20 +120,27 @@ struct DemoCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(100))
         }
         let options = try generatorOptions(brokers: cluster.bootstrapServers)
-        out.status("generating \(Int(rate)) transactions/s for \(duration) (simulated clock at \(Int(rate / 4))× wall time, seed \(options.simulation.seed)) into \(partitions) partitions; scoring live")
+        out.status("replaying \(Self.history) of history, then generating \(Int(rate)) transactions/s for \(duration) "
+            + "(simulated clock at \(Int(rate / Self.eventsPerSecond))× wall time, seed \(options.simulation.seed)) into \(partitions) partitions; scoring live")
         let stop = GeneratorStopSignal()
         let interrupts = InterruptHandler.stopOnInterrupt(stop, message: "\ndemo: stopping early (Ctrl-C again to quit at once)")
         defer { interrupts.cancel() }
         let live = Task { await out.liveLine(metrics: worker.metrics) }
         let generated = try await GeneratorRun.run(options: options, stop: stop, logger: logger)
 
-        // Let the worker finish what was produced, and the last labels arrive.
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
+        // Let the worker finish what was produced, and the last labels arrive: wait while it
+        // makes progress, and give up after 30 s without any.
+        var lastProgress = ContinuousClock.now
+        var handled = -1
+        while ContinuousClock.now - lastProgress < .seconds(30) {
             let counters = worker.metrics.snapshot()
-            if counters.written + counters.alreadyWritten + counters.duplicates + counters.rejected >= generated.transactions,
-               counters.labels >= generated.labels {
+            let done = counters.written + counters.alreadyWritten + counters.duplicates + counters.rejected
+            if done >= generated.transactions + generated.historyTransactions, counters.labels >= generated.labels {
                 break
+            }
+            if done + counters.labels != handled {
+                handled = done + counters.labels
+                lastProgress = .now
             }
             if workerTask.isCancelled { break }
             try await Task.sleep(for: .milliseconds(200))
@@ -149,6 +158,11 @@ struct DemoCommand: AsyncParsableCommand {
         out.summary(generated: generated, counters: counters, flagged: flagged, outcome: outcome)
     }
 
+    /// Event-time transactions per second of the demo's population.
+    static let eventsPerSecond = 1.0
+    /// The event time replayed before the live part.
+    static let history = "1d"
+
     private func generatorOptions(brokers: String) throws -> GeneratorOptions {
         var flags = GeneratorFlags()
         flags.brokers = brokers
@@ -156,10 +170,14 @@ struct DemoCommand: AsyncParsableCommand {
         flags.duration = duration
         flags.partitions = String(partitions)
         flags.seed = seed.map(String.init)
-        // 4 transactions per event-time second, here at `rate` per wall second; the population
-        // is sized to pay at that rate (about 52,000 accounts at their natural pace).
+        // 1 transaction per event-time second, here at `rate` per wall second; the population
+        // is sized to pay at that rate (about 13,100 accounts at their natural pace). A day of
+        // history first (about 86,000 transactions, as fast as the worker takes them) gives the
+        // accounts habits before the live part, and stays within the embedded broker's
+        // retention even if the worker reads none of it until the end.
         flags.clock = "simulated"
-        flags.speedup = String(rate / 4)
+        flags.speedup = String(rate / Self.eventsPerSecond)
+        flags.history = Self.history
         do {
             return try GeneratorOptions(flags: flags)
         } catch {

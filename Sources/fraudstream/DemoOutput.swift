@@ -43,11 +43,11 @@ struct DemoOutput: Sendable {
     /// The final report.
     func summary(
         generated: GeneratorProgress, counters: WorkerMetrics.Snapshot, flagged: [FlaggedTransactionQuery.Row],
-        outcome: ConfusionMatrix
+        outcome: DetectionReport
     ) {
         var lines = [
             "",
-            "generated \(generated.transactions) transactions (\(generated.fraud) fraud) and \(generated.labels) labels",
+            "generated \(generated.transactions) live transactions (\(generated.fraud) fraud) after \(generated.historyTransactions) of history, and \(generated.labels) labels",
             "scored \(counters.scored), flagged \(counters.flagged), rejected \(counters.rejected), lost to retention \(counters.lostToRetention)",
             String(format: "end-to-end latency (record timestamp to commit): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                    counters.latencyMilliseconds(atPercentile: 50), counters.latencyMilliseconds(atPercentile: 99),
@@ -55,10 +55,7 @@ struct DemoOutput: Sendable {
             "",
             "latest flagged transactions:",
             FlaggedOutput.table(flagged),
-            "model against the generator's labels (\(outcome.positives + outcome.negatives) transactions): "
-                + "precision \(Self.percent(outcome.flagged == 0 ? nil : outcome.precision)), "
-                + "recall \(Self.percent(outcome.positives == 0 ? nil : outcome.recall)) "
-                + "(\(outcome.truePositives) caught, \(outcome.falsePositives) false alarms, \(outcome.falseNegatives) missed)",
+        ] + Self.outcomeLines(outcome) + [
             "",
             "The database is stopped now; `fraudstream flagged` and psql work against a running one (see README.md).",
         ]
@@ -67,6 +64,22 @@ struct DemoOutput: Sendable {
         }
         print(lines.joined(separator: "\n"))
         fflushStandardOutput()
+    }
+
+    /// The model's figures over every scored transaction, with their definitions.
+    static func outcomeLines(_ outcome: DetectionReport) -> [String] {
+        let matrix = outcome.confusionMatrix, all = outcome.all
+        return [
+            "model against the generator's labels, over all \(matrix.positives + matrix.negatives) scored transactions "
+                + "(history and live; a transaction without a label counts as legitimate):",
+            "  per transaction  precision \(percent(matrix.flagged == 0 ? nil : matrix.precision)), "
+                + "recall \(percent(matrix.positives == 0 ? nil : matrix.recall)) "
+                + "(\(matrix.truePositives) caught, \(matrix.falsePositives) false alarms, \(matrix.falseNegatives) missed)",
+            "  per scenario     \(percent(all.detectionRate)) detected (\(all.detected) of \(all.scenarios); "
+                + "a scenario is one account's fraud of one type, at most 30 minutes apart, detected when any of it is flagged)",
+            "  by value         \(percent(all.valueDetectionRate)) of the money moved by fraud was flagged or moved by an already-flagged account",
+            "  (the same definitions as fraudstream evaluate, the dashboard and the fraud_scenarios view; docs/model.md)",
+        ]
     }
 
     private static func percent(_ value: Double?) -> String {

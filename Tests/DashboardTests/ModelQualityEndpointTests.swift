@@ -18,13 +18,13 @@ struct ModelQualityEndpointTests {
 
     static func seed(_ seed: DashboardSeed) async throws {
         for (index, (id, time, flagged, label)) in rows.enumerated() {
-            try await seed.scored(id, eventTime: time, scoredAt: "2026-11-01T00:00:00Z", flagged: flagged, offset: index)
+            try await seed.scored(id, eventTime: time, scoredAt: "2026-11-01T00:00:00Z", flagged: flagged, account: "C-\(id)", offset: index)
             if let label { try await seed.label(id, fraud: label) }
         }
         // A label later corrected: the latest (not fraud) counts, so c2 stays a true negative.
     }
 
-    @Test("precision and recall per 15-minute window match hand counts and the model_quality_15m view; an empty window has zeros and nulls")
+    @Test("precision and recall per 15-minute window match hand counts (unlabelled rows legitimate) and the model_quality_15m view; scenarios as fraud_scenarios counts them; an empty window has zeros and nulls")
     func qualityWindows() async throws {
         try await DashboardTestServer.with(seed: { try await Self.seed(DashboardSeed(connection: $0, schema: $1)) }) { server, connection, schema in
             let json = try await server.json("/api/model-quality?from=2026-03-01T12:00:00Z&to=2026-03-01T12:45:00Z")
@@ -33,21 +33,27 @@ struct ModelQualityEndpointTests {
             #expect(windows.compactMap { $0["windowStart"] as? String }
                 == ["2026-03-01T12:00:00.000Z", "2026-03-01T12:15:00.000Z", "2026-03-01T12:30:00.000Z"])
             let first = windows[0]
+            #expect(first["transactions"] as? Int == 7)
             #expect(first["labelled"] as? Int == 6)
-            #expect([first["truePositives"], first["falsePositives"], first["falseNegatives"], first["trueNegatives"]].compactMap { $0 as? Int } == [2, 1, 1, 2])
-            #expect(first["precision"] as? Double == 2.0 / 3.0)
+            // The flagged a7 has no label: a false positive, as evaluate and the demo count it.
+            #expect([first["truePositives"], first["falsePositives"], first["falseNegatives"], first["trueNegatives"]].compactMap { $0 as? Int } == [2, 2, 1, 2])
+            #expect(first["precision"] as? Double == 0.5)
             #expect(first["recall"] as? Double == 2.0 / 3.0)
-            #expect(first["accuracy"] as? Double == 4.0 / 6.0)
+            #expect(first["accuracy"] as? Double == 4.0 / 7.0)
             let empty = windows[1]
             #expect(empty["labelled"] as? Int == 0)
             #expect(empty["precision"] is NSNull && empty["recall"] is NSNull && empty["accuracy"] is NSNull)
             let third = windows[2]
             #expect(third["precision"] is NSNull, "nothing flagged: precision undefined")
             #expect(third["recall"] as? Double == 0)
+            // Each fraud row is its own account's scenario: a1 and a2 flagged, a4 and c1 missed; z1 is before the range.
+            let scenarios = try #require(json["scenarios"] as? [String: Any])
+            #expect(scenarios["scenarios"] as? Int == 4 && scenarios["detected"] as? Int == 2)
+            #expect(scenarios["detectionRate"] as? Double == 0.5 && scenarios["valueDetectionRate"] as? Double == 0.5)
 
             // The view over the whole table agrees on the windows it has.
             let view = try await connection.query("""
-                SELECT to_char(window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), labelled, true_positives,
+                SELECT to_char(window_start AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), transactions, true_positives,
                        false_positives, false_negatives, true_negatives, precision, recall
                 FROM \(schema).model_quality_15m
                 WHERE window_start >= '2026-03-01T12:00:00Z' AND window_start < '2026-03-01T12:45:00Z'
@@ -56,7 +62,7 @@ struct ModelQualityEndpointTests {
             for row in view {
                 let start = try row[0, as: String.self]
                 let window = try #require(windows.first { $0["windowStart"] as? String == start })
-                #expect(window["labelled"] as? Int == (try row[1, as: Int.self]))
+                #expect(window["transactions"] as? Int == (try row[1, as: Int.self]))
                 #expect(window["truePositives"] as? Int == (try row[2, as: Int.self]))
                 #expect(window["falsePositives"] as? Int == (try row[3, as: Int.self]))
                 #expect(window["falseNegatives"] as? Int == (try row[4, as: Int.self]))

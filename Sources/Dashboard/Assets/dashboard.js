@@ -100,7 +100,7 @@
     try {
       const data = await getJSON('/api/model-quality');
       const windows = data.windows;
-      const labelled = windows.reduce((a, w) => a + w.labelled, 0);
+      const transactions = windows.reduce((a, w) => a + w.transactions, 0);
       const tp = windows.reduce((a, w) => a + w.truePositives, 0);
       const fp = windows.reduce((a, w) => a + w.falsePositives, 0);
       const fn = windows.reduce((a, w) => a + w.falseNegatives, 0);
@@ -113,8 +113,8 @@
           { name: 'recall', values: windows.map((w) => w.recall), kind: 'line', cls: 's1' },
         ],
         yMax: 1, fraction: true, format: (v) => `${Math.round(v * 100)} %`,
-        readout: `precision ${percent(precision)} · recall ${percent(recall)}`,
-        summary: `Precision and recall per 15 minutes of event time, ${windows.length} windows up to ${dateTime(Date.parse(data.to))}: over ${labelled} labelled transactions, precision ${percent(precision)}, recall ${percent(recall)}`,
+        readout: `precision ${percent(precision)} · recall ${percent(recall)} · scenarios detected ${percent(data.scenarios.detectionRate)} · value detected ${percent(data.scenarios.valueDetectionRate)}`,
+        summary: `Precision and recall per 15 minutes of event time, ${windows.length} windows up to ${dateTime(Date.parse(data.to))}: over ${transactions} scored transactions (unlabelled ones count as legitimate), precision ${percent(precision)}, recall ${percent(recall)}; ${data.scenarios.detected} of ${data.scenarios.scenarios} fraud scenarios detected (${percent(data.scenarios.detectionRate)}), ${percent(data.scenarios.valueDetectionRate)} of the money moved by fraud caught`,
       });
       showPanelError(figure, '');
       markRendered('quality');

@@ -4,8 +4,9 @@ import Foundation
 /// time, against the latest label of each transaction: the `model_quality_15m` view's figures,
 /// computed only over the requested range (the view itself would aggregate the whole table).
 ///
-/// Transactions without a label are left out, as in the view; a window without labelled
-/// transactions has zero counts and null ratios.
+/// A transaction without a label counts as legitimate, as in the view, `evaluate` and
+/// training; a window without transactions has zero counts and null ratios. `scenarios` sums
+/// the `fraud_scenarios` view over the scenarios that started in the range.
 struct ModelQualityQuery: Sendable {
     /// The response.
     struct Result: Encodable, Sendable {
@@ -13,31 +14,34 @@ struct ModelQualityQuery: Sendable {
         struct Window: Encodable, Sendable, Equatable {
             /// The window's start (aligned to the epoch).
             var windowStart: Date
+            /// Scored transactions in the window.
+            var transactions: Int
             /// Labelled transactions in the window.
             var labelled: Int
             /// Flagged and labelled fraud.
             var truePositives: Int
-            /// Flagged but labelled legitimate.
+            /// Flagged but labelled legitimate or unlabelled.
             var falsePositives: Int
             /// Not flagged but labelled fraud.
             var falseNegatives: Int
-            /// Neither flagged nor fraud.
+            /// Neither flagged nor labelled fraud.
             var trueNegatives: Int
             /// TP / (TP + FP), null when nothing labelled was flagged.
             var precision: Double?
             /// TP / (TP + FN), null when no labelled fraud.
             var recall: Double?
-            /// (TP + TN) / labelled, null when nothing is labelled.
+            /// (TP + TN) / transactions, null without transactions.
             var accuracy: Double?
 
             private enum CodingKeys: String, CodingKey {
-                case windowStart, labelled, truePositives, falsePositives, falseNegatives, trueNegatives, precision, recall, accuracy
+                case windowStart, transactions, labelled, truePositives, falsePositives, falseNegatives, trueNegatives, precision, recall, accuracy
             }
 
             /// Encodes every field; undefined ratios as `null` rather than leaving them out.
             func encode(to encoder: any Encoder) throws {
                 var container = encoder.container(keyedBy: CodingKeys.self)
                 try container.encode(windowStart, forKey: .windowStart)
+                try container.encode(transactions, forKey: .transactions)
                 try container.encode(labelled, forKey: .labelled)
                 try container.encode(truePositives, forKey: .truePositives)
                 try container.encode(falsePositives, forKey: .falsePositives)
@@ -57,6 +61,36 @@ struct ModelQualityQuery: Sendable {
         var windowMinutes: Int
         /// Every window of the range, oldest first.
         var windows: [Window]
+        /// The fraud scenarios that started in the range (the `fraud_scenarios` view).
+        var scenarios: Scenarios
+    }
+
+    /// Scenario detection and value detection rate over the range, as `fraudstream evaluate` counts them.
+    struct Scenarios: Encodable, Sendable, Equatable {
+        var scenarios: Int
+        var detected: Int
+        var detectedEarly: Int
+        var multiTransaction: Int
+        var amount: Double
+        var amountCaught: Double
+        var detectionRate: Double?
+        var valueDetectionRate: Double?
+
+        private enum CodingKeys: String, CodingKey {
+            case scenarios, detected, detectedEarly, multiTransaction, amount, amountCaught, detectionRate, valueDetectionRate
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(scenarios, forKey: .scenarios)
+            try container.encode(detected, forKey: .detected)
+            try container.encode(detectedEarly, forKey: .detectedEarly)
+            try container.encode(multiTransaction, forKey: .multiTransaction)
+            try container.encode(amount, forKey: .amount)
+            try container.encode(amountCaught, forKey: .amountCaught)
+            try container.encode(detectionRate as Double?, forKey: .detectionRate)
+            try container.encode(valueDetectionRate as Double?, forKey: .valueDetectionRate)
+        }
     }
 
     /// The parameters accepted.
@@ -77,33 +111,46 @@ struct ModelQualityQuery: Sendable {
             try await LatestEventTime(schema: schema).end(on: database, now: now)
         }
         let rows = try await database.query("""
-            SELECT extract(epoch FROM window_start)::bigint, labelled, tp, fp, fn, tn
+            SELECT extract(epoch FROM window_start)::bigint, transactions, labelled, tp, fp, fn, tn
             FROM (
                 SELECT date_bin('15 minutes', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS window_start,
-                       count(*) AS labelled,
+                       count(*) AS transactions,
+                       count(l.transaction_id) AS labelled,
                        count(*) FILTER (WHERE s.flagged AND l.is_fraud) AS tp,
-                       count(*) FILTER (WHERE s.flagged AND NOT l.is_fraud) AS fp,
+                       count(*) FILTER (WHERE s.flagged AND NOT coalesce(l.is_fraud, false)) AS fp,
                        count(*) FILTER (WHERE NOT s.flagged AND l.is_fraud) AS fn,
-                       count(*) FILTER (WHERE NOT s.flagged AND NOT l.is_fraud) AS tn
+                       count(*) FILTER (WHERE NOT s.flagged AND NOT coalesce(l.is_fraud, false)) AS tn
                 FROM \(schema).scored_transactions s
-                JOIN \(schema).labels l ON l.transaction_id = s.transaction_id
+                LEFT JOIN \(schema).labels l ON l.transaction_id = s.transaction_id
                 WHERE s.event_time >= $1 AND s.event_time < $2
                 GROUP BY 1
             ) windows
             """, [.timestamp(range.fromDate), .timestamp(range.toDate)])
         var counts: [Int64: [Int]] = [:]
         for row in rows {
-            counts[try row[0, as: Int64.self]] = try (1...5).map { try row[$0, as: Int.self] }
+            counts[try row[0, as: Int64.self]] = try (1...6).map { try row[$0, as: Int.self] }
         }
         let windows = range.bucketStarts(every: Self.rules.bucketSeconds).map { start in
-            let window = counts[start] ?? [0, 0, 0, 0, 0]
-            let (labelled, tp, fp, fn, tn) = (window[0], window[1], window[2], window[3], window[4])
+            let window = counts[start] ?? [0, 0, 0, 0, 0, 0]
+            let (transactions, labelled, tp, fp, fn, tn) = (window[0], window[1], window[2], window[3], window[4], window[5])
             return Result.Window(
-                windowStart: Date(timeIntervalSince1970: TimeInterval(start)), labelled: labelled,
+                windowStart: Date(timeIntervalSince1970: TimeInterval(start)), transactions: transactions, labelled: labelled,
                 truePositives: tp, falsePositives: fp, falseNegatives: fn, trueNegatives: tn,
-                precision: Self.ratio(tp, tp + fp), recall: Self.ratio(tp, tp + fn), accuracy: Self.ratio(tp + tn, labelled))
+                precision: Self.ratio(tp, tp + fp), recall: Self.ratio(tp, tp + fn), accuracy: Self.ratio(tp + tn, transactions))
         }
-        return Result(from: range.fromDate, to: range.toDate, windowMinutes: 15, windows: windows)
+        let totals = try await database.query("""
+            SELECT count(*), count(*) FILTER (WHERE detected), count(*) FILTER (WHERE detected_early),
+                   count(*) FILTER (WHERE transactions > 1), coalesce(sum(amount), 0), coalesce(sum(amount_caught), 0)
+            FROM \(schema).fraud_scenarios
+            WHERE started >= $1 AND started < $2
+            """, [.timestamp(range.fromDate), .timestamp(range.toDate)])
+        let amount = try totals[0][4, as: Double.self], amountCaught = try totals[0][5, as: Double.self]
+        let scenarioCount = try totals[0][0, as: Int.self], detected = try totals[0][1, as: Int.self]
+        let scenarios = Scenarios(
+            scenarios: scenarioCount, detected: detected, detectedEarly: try totals[0][2, as: Int.self],
+            multiTransaction: try totals[0][3, as: Int.self], amount: amount, amountCaught: amountCaught,
+            detectionRate: Self.ratio(detected, scenarioCount), valueDetectionRate: amount > 0 ? amountCaught / amount : nil)
+        return Result(from: range.fromDate, to: range.toDate, windowMinutes: 15, windows: windows, scenarios: scenarios)
     }
 
     private static func ratio(_ numerator: Int, _ denominator: Int) -> Double? {

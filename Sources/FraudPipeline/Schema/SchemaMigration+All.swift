@@ -1,7 +1,7 @@
 extension SchemaMigration {
     /// Every step of the schema, in order. Steps are never edited once released: a change is
     /// a new step.
-    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus]
+    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus, detectionMeasures]
 
     /// The tables the worker writes and analysts read, with the indexes their queries need.
     static let tables = SchemaMigration(
@@ -193,6 +193,86 @@ extension SchemaMigration {
 
             -- Rows arrive in scored_at order, so a BRIN index is tiny and nearly free to keep.
             CREATE INDEX scored_transactions_scored_at ON scored_transactions USING brin (scored_at);
+            """
+    )
+
+    /// The measures of docs/model.md ("How detection is measured"), the same as `evaluate`'s:
+    /// a transaction without a label counts as legitimate in `model_quality_15m` (as it does in
+    /// training and evaluation), and `fraud_scenarios` holds one row per fraud scenario (an
+    /// account's fraud transactions of one type at most 30 minutes apart) with whether it was
+    /// detected and how much of its money was caught (flagged, or moved by an account flagged
+    /// earlier).
+    static let detectionMeasures = SchemaMigration(
+        version: 4,
+        name: "detection measures: unlabelled rows legitimate in model_quality_15m, fraud_scenarios",
+        sql: """
+            DROP VIEW model_quality_15m;
+            CREATE VIEW model_quality_15m AS
+                SELECT window_start,
+                       transactions,
+                       labelled,
+                       true_positives, false_positives, false_negatives, true_negatives,
+                       true_positives::double precision / NULLIF(true_positives + false_positives, 0) AS precision,
+                       true_positives::double precision / NULLIF(true_positives + false_negatives, 0) AS recall,
+                       (true_positives + true_negatives)::double precision / NULLIF(transactions, 0) AS accuracy
+                FROM (
+                    SELECT date_bin('15 minutes', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS window_start,
+                           count(*) AS transactions,
+                           count(l.transaction_id) AS labelled,
+                           count(*) FILTER (WHERE s.flagged AND l.is_fraud) AS true_positives,
+                           count(*) FILTER (WHERE s.flagged AND NOT coalesce(l.is_fraud, false)) AS false_positives,
+                           count(*) FILTER (WHERE NOT s.flagged AND l.is_fraud) AS false_negatives,
+                           count(*) FILTER (WHERE NOT s.flagged AND NOT coalesce(l.is_fraud, false)) AS true_negatives
+                    FROM scored_transactions s
+                    LEFT JOIN labels l ON l.transaction_id = s.transaction_id
+                    GROUP BY 1
+                ) counts;
+
+            CREATE VIEW fraud_scenarios AS
+                WITH account_rows AS (
+                    SELECT s.transaction_id, s.account_from, s.event_time, s.amount, s.flagged,
+                           coalesce(l.is_fraud, false) AS is_fraud,
+                           coalesce(l.fraud_type, 'unknown') AS fraud_type,
+                           coalesce(bool_or(s.flagged) OVER (
+                               PARTITION BY s.account_from ORDER BY s.event_time, s.transaction_id COLLATE "C"
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS flagged_before
+                    FROM scored_transactions s
+                    LEFT JOIN labels l ON l.transaction_id = s.transaction_id
+                    WHERE s.account_from IN (
+                        SELECT f.account_from FROM scored_transactions f
+                        JOIN labels fl ON fl.transaction_id = f.transaction_id
+                        WHERE fl.is_fraud)
+                ), fraud AS (
+                    SELECT *,
+                           CASE WHEN lag(event_time) OVER w IS NULL
+                                  OR lag(fraud_type) OVER w <> fraud_type
+                                  OR event_time - lag(event_time) OVER w > interval '30 minutes'
+                                THEN 1 ELSE 0 END AS starts
+                    FROM account_rows
+                    WHERE is_fraud
+                    WINDOW w AS (PARTITION BY account_from ORDER BY event_time, transaction_id COLLATE "C")
+                ), numbered AS (
+                    SELECT *, sum(starts) OVER (
+                        PARTITION BY account_from ORDER BY event_time, transaction_id COLLATE "C") AS scenario
+                    FROM fraud
+                ), ranked AS (
+                    SELECT *, row_number() OVER (
+                        PARTITION BY account_from, scenario ORDER BY event_time DESC, transaction_id COLLATE "C" DESC) = 1 AS is_last
+                    FROM numbered
+                )
+                SELECT account_from,
+                       scenario::integer AS scenario,
+                       min(fraud_type) AS fraud_type,
+                       min(event_time) AS started,
+                       max(event_time) AS ended,
+                       count(*)::integer AS transactions,
+                       sum(amount) AS amount,
+                       coalesce(sum(amount) FILTER (WHERE flagged OR flagged_before), 0) AS amount_caught,
+                       bool_or(flagged) AS detected,
+                       bool_or(flagged AND NOT is_last) AS detected_early,
+                       min(event_time) FILTER (WHERE flagged) AS first_flagged
+                FROM ranked
+                GROUP BY account_from, scenario;
             """
     )
 }

@@ -7,6 +7,7 @@ import Logging
 import Observability
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 import Postgres
 
 /// `fraudstream demo`: the whole system on one machine with no configuration.
@@ -125,8 +126,16 @@ struct DemoCommand: AsyncParsableCommand {
         let stop = GeneratorStopSignal()
         let interrupts = InterruptHandler.stopOnInterrupt(stop, message: "\ndemo: stopping early (Ctrl-C again to quit at once)")
         defer { interrupts.cancel() }
-        let live = Task { await out.liveLine(metrics: worker.metrics) }
-        let generated = try await GeneratorRun.run(options: options, stop: stop, logger: logger)
+        // The history's size is known once the generator reports its live part.
+        let historySize = HistorySize()
+        let live = Task {
+            await out.liveLine(metrics: worker.metrics) { snapshot in
+                historySize.value.withLock { size in size.map { snapshot.scored >= $0 } ?? false }
+            }
+        }
+        let generated = try await GeneratorRun.run(options: options, stop: stop, logger: logger) { progress in
+            if progress.transactions > 0 { historySize.value.withLock { $0 = progress.historyTransactions } }
+        }
 
         // Let the worker finish what was produced, and the last labels arrive: wait while it
         // makes progress, and give up after 30 s without any.
@@ -146,7 +155,7 @@ struct DemoCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(200))
         }
         live.cancel()
-        await live.value
+        let liveLatency = await live.value
         worker.stop()
         try await workerTask.value
         await statusGroup.triggerGracefulShutdown()  // deletes the worker's status row
@@ -155,7 +164,7 @@ struct DemoCommand: AsyncParsableCommand {
         let counters = worker.metrics.snapshot()
         let flagged = try await FlaggedTransactionQuery(limit: show).run(on: connection)
         let outcome = try await ModelOutcomeQuery().run(on: connection)
-        out.summary(generated: generated, counters: counters, flagged: flagged, outcome: outcome)
+        out.summary(generated: generated, counters: counters, liveLatency: liveLatency, flagged: flagged, outcome: outcome)
     }
 
     /// Event-time transactions per second of the demo's population.
@@ -184,4 +193,9 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError(error.message)
         }
     }
+}
+
+/// The number of history transactions, known once the generator reports its live part.
+private final class HistorySize: Sendable {
+    let value = Mutex<Int?>(nil)
 }

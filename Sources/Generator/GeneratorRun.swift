@@ -90,6 +90,8 @@ public struct GeneratorRun: Sendable {
         /// The first live event, read while looking for the end of the history.
         var carried: SimulatedEvent?
         var inHistory = false
+        /// The wall-clock `labeled_at` given to the previous label.
+        var lastLabelMillis: Int64 = .min
         var counts = GeneratorProgress()
         var buffer: [UInt8] = []
         var lastReport: (instant: ContinuousClock.Instant, transactions: Int)
@@ -185,7 +187,12 @@ public struct GeneratorRun: Sendable {
 
         private mutating func writeLabel(_ label: Label, to sink: some GeneratorSink) async throws {
             var label = label
-            if run.stampsWallClock && !inHistory { label.labeledAt = EventTime(millisecondsSinceEpoch: Self.wallMillis()) }
+            if run.stampsWallClock && !inHistory {
+                // Strictly increasing, so that a correction drained at the end of a run in the
+                // same millisecond as the verdict it corrects still comes later and wins.
+                lastLabelMillis = max(Self.wallMillis(), lastLabelMillis + 1)
+                label.labeledAt = EventTime(millisecondsSinceEpoch: lastLabelMillis)
+            }
             buffer.removeAll(keepingCapacity: true)
             label.encode(into: &buffer)
             try await sink.writeLabel(buffer, key: label.id, timestampMillis: label.labeledAt.millisecondsSinceEpoch)

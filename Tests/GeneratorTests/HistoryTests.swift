@@ -50,4 +50,37 @@ struct HistoryTests {
         #expect(times.prefix(summary.historyTransactions).allSatisfy { $0 < now.millisecondsSinceEpoch })
         #expect(times.suffix(50).allSatisfy { $0 >= now.millisecondsSinceEpoch }, "live transactions are stamped with the wall clock")
     }
+
+    @Test("on the real clock every label is stamped later than the one before, so a correction drained with its wrong verdict at the end still wins")
+    func realClockCorrectionsComeLast() async throws {
+        var flags = GeneratorFlags()
+        flags.seed = "6"
+        flags.rate = "2000"
+        flags.count = "2000"
+        flags.correctionShare = "1"
+        flags.labelShare = "1"
+        flags.output = temporaryPath("tx.jsonl")
+        flags.labelsOutput = temporaryPath("labels.jsonl")
+        let options = try GeneratorOptions(flags: flags, environment: [:])
+        let summary = try await GeneratorRun.run(options: options)
+        #expect(summary.transactions == 2000 && summary.labels == 4000, "every transaction gets a wrong verdict and its correction")
+        let decoder = LabelDecoder()
+        let labels = try lines(of: flags.labelsOutput!).map { try decoder.decode(Array($0.utf8)) }
+        let times = labels.map(\.labeledAt.millisecondsSinceEpoch)
+        #expect(zip(times, times.dropFirst()).allSatisfy { $0 < $1 }, "labeled_at strictly increasing")
+        // The latest label of each transaction, as the worker keeps it, is the second one written.
+        var latest: [String: Label] = [:]
+        var seen: [String: Int] = [:]
+        for label in labels {
+            seen[label.id, default: 0] += 1
+            if latest[label.id].map({ label.labeledAt.millisecondsSinceEpoch >= $0.labeledAt.millisecondsSinceEpoch }) ?? true {
+                latest[label.id] = label
+            }
+        }
+        let transactions = try lines(of: flags.output!).map { try TransactionDecoder().decode(Array($0.utf8)).id }
+        #expect(Set(transactions) == Set(latest.keys))
+        #expect(seen.values.allSatisfy { $0 == 2 })
+        let lastWritten = Dictionary(labels.reversed().map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(latest == lastWritten)
+    }
 }

@@ -40,6 +40,7 @@ public final class PrometheusExporter: Sendable {
         ("fraudstream_checkpoints_total", { Int64($0.checkpoints) }),
         ("fraudstream_labels_total", { Int64($0.labels) }),
         ("fraudstream_model_swaps_total", { Int64($0.modelSwaps) }),
+        ("fraudstream_end_to_end_latency_overflow_total", { Int64($0.latencyOverflow) }),
     ]
 
     /// The worker's counters, read at each scrape.

@@ -81,6 +81,9 @@ struct DemoOutput: Sendable {
             "",
             "The database is stopped now; `fraudstream flagged` and psql work against a running one (see README.md).",
         ]
+        if counters.latencyOverflow > 0 {
+            lines.append("warning: \(counters.latencyOverflow) rows took more than an hour from record to commit (counted at one hour in the percentiles)")
+        }
         if counters.lostToRetention > 0 {
             lines.append("warning: \(counters.lostToRetention) records were deleted by the embedded broker before they were read")
         }

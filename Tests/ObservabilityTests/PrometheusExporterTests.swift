@@ -25,7 +25,7 @@ struct PrometheusExporterTests {
         "fraudstream_messages_rejected_total", "fraudstream_transactions_late_total",
         "fraudstream_transactions_duplicate_total", "fraudstream_records_lost_to_retention_total",
         "fraudstream_sink_retries_total", "fraudstream_checkpoints_total", "fraudstream_labels_total",
-        "fraudstream_model_swaps_total",
+        "fraudstream_model_swaps_total", "fraudstream_end_to_end_latency_overflow_total",
     ]
     static let gaugeNames = [
         "fraudstream_consumer_lag", "fraudstream_assigned_partitions", "fraudstream_checkpoint_age_seconds",
@@ -66,6 +66,7 @@ struct PrometheusExporterTests {
             counters.consumed = 120; counters.scored = 110; counters.written = 100; counters.flagged = 7
             counters.rejected = 3; counters.late = 2; counters.duplicates = 1; counters.lostToRetention = 5
             counters.sinkRetries = 4; counters.checkpoints = 6; counters.labels = 9; counters.modelSwaps = 1
+            counters.latencyOverflow = 8
             counters.assignedPartitions = 2; counters.databaseUnavailable = true
         }
         let first = try Self.scrape(exporter)
@@ -75,7 +76,7 @@ struct PrometheusExporterTests {
             "fraudstream_messages_rejected_total": 3, "fraudstream_transactions_late_total": 2,
             "fraudstream_transactions_duplicate_total": 1, "fraudstream_records_lost_to_retention_total": 5,
             "fraudstream_sink_retries_total": 4, "fraudstream_checkpoints_total": 6, "fraudstream_labels_total": 9,
-            "fraudstream_model_swaps_total": 1,
+            "fraudstream_model_swaps_total": 1, "fraudstream_end_to_end_latency_overflow_total": 8,
         ]
         for (name, value) in expected { #expect(first.value(name) == value, "\(name)") }
         #expect(first.value("fraudstream_database_available") == 0)
@@ -88,6 +89,21 @@ struct PrometheusExporterTests {
         let later = try Self.scrape(exporter)
         #expect(later.value("fraudstream_transactions_written_total") == 150)
         #expect(later.value("fraudstream_database_available") == 1)
+    }
+
+    @Test("a latency above one hour is not dropped: the histograms hold it at one hour, the overflow counter counts it, Prometheus's +Inf bucket has it")
+    func latencyAboveAnHourIsCounted() throws {
+        let (metrics, exporter) = Self.make()
+        let interval = metrics.makeLatencyInterval()
+        metrics.recordLatencies([1_000, 7_200_000_000])  // 1 ms, and 2 hours after an outage
+        let snapshot = metrics.snapshot()
+        #expect(snapshot.endToEndLatency.totalCount == 2)
+        #expect(snapshot.latencyOverflow == 1)
+        #expect(snapshot.latencyMilliseconds(atPercentile: 100) >= 3_599_000)
+        #expect(interval.take().totalCount == 2)
+        let samples = try Self.scrape(exporter)
+        #expect(samples.value("fraudstream_end_to_end_latency_overflow_total") == 1)
+        #expect(samples.value("fraudstream_end_to_end_latency_seconds_count") == 2)
     }
 
     @Test("histograms are fed per observation: cumulative buckets, +Inf equal to the count, the sum in seconds")

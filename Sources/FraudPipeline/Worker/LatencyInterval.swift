@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Made by ``WorkerMetrics/makeLatencyInterval()``; lives as long as the metrics.
 public final class LatencyInterval: Sendable {
-    private let histogram = Mutex(Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three))
+    private let histogram = Mutex(Histogram<UInt64>(highestTrackableValue: WorkerMetrics.latencyCeiling, numberOfSignificantValueDigits: .three))
 
     init() {}
 
@@ -23,7 +23,7 @@ public final class LatencyInterval: Sendable {
     /// Adds `microseconds` to the window.
     func record(_ microseconds: [UInt64]) {
         histogram.withLock { histogram in
-            for value in microseconds { _ = histogram.record(value) }
+            for value in microseconds { _ = histogram.record(min(value, WorkerMetrics.latencyCeiling)) }
         }
     }
 }

@@ -55,8 +55,12 @@ public final class WorkerMetrics: Sendable {
         public var labels = 0
         /// Per-partition consumer lag (records on the broker not yet handed to processing).
         public var lag: [KafkaTopicPartition: Int64] = [:]
-        /// Record timestamp to database commit, in microseconds, of the rows written.
-        public var endToEndLatency = Histogram<UInt64>(highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: .three)
+        /// Record timestamp to database commit, in microseconds, of the rows written. Latencies
+        /// above ``WorkerMetrics/latencyCeiling`` (one hour) are recorded at the ceiling and
+        /// counted in ``latencyOverflow``.
+        public var endToEndLatency = Histogram<UInt64>(highestTrackableValue: WorkerMetrics.latencyCeiling, numberOfSignificantValueDigits: .three)
+        /// Rows whose end-to-end latency exceeded one hour (recorded at one hour in the histograms).
+        public var latencyOverflow = 0
         /// Partitions of the transactions topic this worker processes now.
         public var assignedPartitions = 0
         /// How long each sink write took (database transaction and Kafka sends), in microseconds.
@@ -154,10 +158,18 @@ public final class WorkerMetrics: Sendable {
         state.withLock { body(&$0) }
     }
 
+    /// The highest end-to-end latency the histograms hold, in microseconds: one hour. A row
+    /// that took longer (a worker catching up after a long outage) is recorded at one hour and
+    /// counted in ``Snapshot/latencyOverflow``, so it still weighs on the percentiles.
+    public static let latencyCeiling: UInt64 = 3_600_000_000
+
     /// Records end-to-end latencies, in microseconds, in the total and the current interval.
     func recordLatencies(_ microseconds: [UInt64]) {
         state.withLock { counters in
-            for value in microseconds { _ = counters.endToEndLatency.record(value) }
+            for value in microseconds {
+                if value > Self.latencyCeiling { counters.latencyOverflow += 1 }
+                _ = counters.endToEndLatency.record(min(value, Self.latencyCeiling))
+            }
         }
         for interval in intervals.withLock({ $0 }) { interval.record(microseconds) }
         if let timer = handles?.endToEndLatency {

@@ -32,6 +32,7 @@ public struct WireDecodingError: Error, Sendable, Equatable, CustomStringConvert
             case invalidTimestamp = "invalid_timestamp"
             case nulCharacter = "nul_character"
             case fieldTooLong = "field_too_long"
+            case timestampOutOfRange = "timestamp_out_of_range"
         }
 
         private let value: Value
@@ -68,6 +69,10 @@ public struct WireDecodingError: Error, Sendable, Equatable, CustomStringConvert
         public static let nulCharacter = Reason(.nulCharacter)
         /// A string field is longer than ``WireDecodingError/maxTextBytes``.
         public static let fieldTooLong = Reason(.fieldTooLong)
+
+        /// A timestamp is further ahead of the record's Kafka timestamp than the allowed clock
+        /// skew: the sender's clock is wrong, and trusting it would drag event time forward.
+        public static let timestampOutOfRange = Reason(.timestampOutOfRange)
 
         /// The stable snake_case code of this reason, for storage and metrics labels.
         public var code: String {
@@ -214,5 +219,19 @@ extension WireDecodingError {
             shown += "…"
         }
         return "\"" + shown.unicodeScalars.map { $0.escaped(asASCII: false) }.joined() + "\""
+    }
+}
+
+extension WireDecodingError {
+    /// `field` (milliseconds since the epoch) is more than `maxSkewMilliseconds` after the
+    /// record's Kafka timestamp.
+    public static func timestampOutOfRange(field: String, millisecondsSinceEpoch: Int64, recordTimestamp: Int64, maxSkewMilliseconds: Int64) -> Self {
+        let ahead = Double(millisecondsSinceEpoch - recordTimestamp) / 1000
+        return Self(
+            reason: .timestampOutOfRange, field: field,
+            description: "\"\(field)\" \(EventTime(millisecondsSinceEpoch: millisecondsSinceEpoch)) is \(String(ahead)) s after the record's Kafka timestamp "
+                + "\(EventTime(millisecondsSinceEpoch: recordTimestamp)), more than the allowed clock skew of \(maxSkewMilliseconds / 1000) s; "
+                + "fix the sender's clock, or raise --max-clock-skew"
+        )
     }
 }

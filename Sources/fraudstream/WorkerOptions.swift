@@ -51,6 +51,9 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .customLong("allowed-lateness"), help: "How late an event may be and still land in its own window ($FRAUDSTREAM_ALLOWED_LATENESS, default 30s).")
     var allowedLateness: String?
 
+    @Option(name: .customLong("max-clock-skew"), help: "How far a label's labeled_at may be ahead of its Kafka record timestamp before it is rejected as timestamp_out_of_range ($FRAUDSTREAM_MAX_CLOCK_SKEW, default 5m).")
+    var maxClockSkew: String?
+
     @Option(name: .customLong("ready-max-lag"), help: "Most consumer lag, in records over all partitions, at which /readyz still answers 200 ($FRAUDSTREAM_READY_MAX_LAG, default 100000).")
     var readyMaxLag: Int?
 
@@ -98,6 +101,7 @@ struct WorkerOptions: ParsableArguments {
         if let value = try duration(sessionTimeout, "session-timeout", "FRAUDSTREAM_SESSION_TIMEOUT", environment) { configuration.sessionTimeout = value }
         if let value = try duration(drainTimeout, "drain-timeout", "FRAUDSTREAM_DRAIN_TIMEOUT", environment) { configuration.drainTimeout = value }
         if let value = try duration(allowedLateness, "allowed-lateness", "FRAUDSTREAM_ALLOWED_LATENESS", environment) { configuration.features.allowedLateness = value }
+        if let value = try duration(maxClockSkew, "max-clock-skew", "FRAUDSTREAM_MAX_CLOCK_SKEW", environment) { configuration.maxClockSkew = value }
         do {
             try configuration.validate()
         } catch {
@@ -117,6 +121,7 @@ struct WorkerOptions: ParsableArguments {
             "max-pending-rows": (maxPendingRows.map(String.init), "FRAUDSTREAM_MAX_PENDING_ROWS"),
             "flush-interval": (flushInterval, "FRAUDSTREAM_FLUSH_INTERVAL"), "checkpoint-interval": (checkpointInterval, "FRAUDSTREAM_CHECKPOINT_INTERVAL"),
             "session-timeout": (sessionTimeout, "FRAUDSTREAM_SESSION_TIMEOUT"), "drain-timeout": (drainTimeout, "FRAUDSTREAM_DRAIN_TIMEOUT"),
+            "max-clock-skew": (maxClockSkew, "FRAUDSTREAM_MAX_CLOCK_SKEW"),
         ]
         switch error.setting {
         case "topics":

@@ -41,7 +41,7 @@ struct TrainFromDatabaseCommandTests {
                 try await sink.write(batch, nextOffsets: [0: batch.last!.offset + 1], group: "workers", topic: "transactions")
             }
             let latest = try LabelFile.latestLabels(path: labels)
-            try await LabelStore(schema: schema).write(Array(latest.values), rejects: [], on: connection)
+            try await LabelStore(schema: schema).write(latest.values.enumerated().map { LabelStore.Entry($1, partition: 0, offset: Int64($0)) }, rejects: [], on: connection)
 
             let flags = ["--trees", "30", "--depth", "4", "--seed", "5", "--target-precision", "0.8"]
             let fileModel = folder.appendingPathComponent("from-files.json").path

@@ -9,7 +9,9 @@ import Postgres
 /// writes a batch through ``LabelStore`` and only then commits the group's offsets; after a
 /// crash a batch is written again, which the latest-wins upsert makes harmless. While
 /// PostgreSQL is unreachable the batch is retried with backoff (logged once), not dropped. Undecodable
-/// records go to `rejected_transactions` with their reason. Records lost to retention are
+/// records go to `rejected_transactions` with their reason, and so does a label whose
+/// `labeled_at` is more than ``maxClockSkew`` after its record's Kafka timestamp
+/// (`timestamp_out_of_range`): a label from the future would win every later correction. Records lost to retention are
 /// logged as an error with their offsets before reading goes on.
 public struct LabelIngestor: Sendable {
     /// Counts since the ingestor started.
@@ -31,10 +33,16 @@ public struct LabelIngestor: Sendable {
     let decoder = LabelDecoder()
     let logger: Logger
     let retry: DatabaseRetry
+    /// How far `labeled_at` may be ahead of its record's Kafka timestamp.
+    public let maxClockSkew: Duration
 
     /// Creates an ingestor reading `consumer` (subscribed to the labels topic) and writing
     /// through `connection`.
-    public init(consumer: KafkaConsumer, connection: PostgresConnection, schema: String, logger: Logger = Logger(label: "fraudstream.labels")) {
+    public init(
+        consumer: KafkaConsumer, connection: PostgresConnection, schema: String, maxClockSkew: Duration = WorkerConfiguration.defaultMaxClockSkew,
+        logger: Logger = Logger(label: "fraudstream.labels")
+    ) {
+        self.maxClockSkew = maxClockSkew
         self.consumer = consumer
         self.connection = connection
         self.store = LabelStore(schema: schema)
@@ -51,12 +59,19 @@ public struct LabelIngestor: Sendable {
         for try await event in consumer.events {
             switch event {
             case .records(let batch):
-                var labels: [Label] = []
+                var labels: [LabelStore.Entry] = []
                 var rejects: [RejectedMessage] = []
                 labels.reserveCapacity(batch.records.count)
+                let skew = maxClockSkew.components.seconds * 1000 + maxClockSkew.components.attoseconds / 1_000_000_000_000_000
                 for record in batch.records {
                     do throws(WireDecodingError) {
-                        labels.append(try decoder.decode(record.value))
+                        let label = try decoder.decode(record.value)
+                        if let recordTime = record.timestampMillis, label.labeledAt.millisecondsSinceEpoch > recordTime + skew {
+                            throw WireDecodingError.timestampOutOfRange(
+                                field: "labeled_at", millisecondsSinceEpoch: label.labeledAt.millisecondsSinceEpoch,
+                                recordTimestamp: recordTime, maxSkewMilliseconds: skew)
+                        }
+                        labels.append(LabelStore.Entry(label, partition: record.topicPartition.partition, offset: record.offset))
                     } catch {
                         rejects.append(RejectedMessage(
                             topic: record.topicPartition.topic, partition: record.topicPartition.partition,

@@ -1,7 +1,7 @@
 extension SchemaMigration {
     /// Every step of the schema, in order. Steps are never edited once released: a change is
     /// a new step.
-    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus, detectionMeasures]
+    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus, detectionMeasures, labelPositions]
 
     /// The tables the worker writes and analysts read, with the indexes their queries need.
     static let tables = SchemaMigration(
@@ -273,6 +273,19 @@ extension SchemaMigration {
                        min(event_time) FILTER (WHERE flagged) AS first_flagged
                 FROM ranked
                 GROUP BY account_from, scenario;
+            """
+    )
+
+    /// Where each stored label was read on the labels topic, so that two labels with the same
+    /// `labeled_at` are decided by the later position, not by arrival order. Labels stored before
+    /// have position -1 and lose a tie to any label read since.
+    static let labelPositions = SchemaMigration(
+        version: 5,
+        name: "labels keep their topic position, which breaks labeled_at ties",
+        sql: """
+            ALTER TABLE labels
+                ADD COLUMN source_partition integer NOT NULL DEFAULT -1,
+                ADD COLUMN source_offset bigint NOT NULL DEFAULT -1;
             """
     )
 }

@@ -173,7 +173,9 @@ public final class Worker: Service, Sendable {
         }
         let labelsTask = zip(labelsConsumer, labelsConnection).map { labelsConsumer, labelsConnection in
             Task {
-                try await LabelIngestor(consumer: labelsConsumer, connection: labelsConnection, schema: configuration.schema, logger: logger)
+                try await LabelIngestor(
+                    consumer: labelsConsumer, connection: labelsConnection, schema: configuration.schema,
+                    maxClockSkew: configuration.maxClockSkew, logger: logger)
                     .run { progress in metrics.update { $0.labels = progress.labels } }
             }
         }

@@ -43,6 +43,11 @@ public struct WorkerConfiguration: Sendable {
     public var maxRecordsPerBatch = 1_024
     /// The feature settings (lateness, TTL); the same as the checkpoints were taken with.
     public var features = FeatureConfiguration()
+    /// How far a timestamp in a message (a label's `labeled_at`) may be ahead of its record's
+    /// Kafka timestamp before the message is rejected as `timestamp_out_of_range`.
+    public var maxClockSkew: Duration = Self.defaultMaxClockSkew
+    /// The default ``maxClockSkew``: 5 minutes.
+    public static let defaultMaxClockSkew: Duration = .seconds(300)
     /// Extra librdkafka properties for the consumers and producer (security, tuning).
     public var kafkaProperties: [String: String] = [:]
 
@@ -82,6 +87,7 @@ public struct WorkerConfiguration: Sendable {
         try require(drainTimeout > .zero, "drain-timeout", "must be positive")
         try require(sessionTimeout >= .seconds(1) && sessionTimeout <= .seconds(300), "session-timeout", "\(sessionTimeout) is outside 1…300 s")
         try require(fetchMaxWait >= .milliseconds(1) && fetchMaxWait <= .seconds(5), "fetch-max-wait", "\(fetchMaxWait) is outside 1 ms…5 s")
+        try require(maxClockSkew >= .seconds(1), "max-clock-skew", "\(maxClockSkew) is below 1 s")
         try require((1...100_000).contains(maxRecordsPerBatch), "max-records-per-batch", "\(maxRecordsPerBatch) is outside 1…100000")
     }
 

@@ -79,7 +79,7 @@ struct LabelledFeatureQueryTests {
             guard let last = batch.map(\.offset).max() else { continue }
             try await sink.write(batch, nextOffsets: [partition: last + 1], group: "workers", topic: "transactions")
         }
-        try await LabelStore(schema: schema).write(labels, rejects: [], on: connection)
+        try await LabelStore(schema: schema).write(labels.enumerated().map { LabelStore.Entry($1, partition: 0, offset: Int64($0)) }, rejects: [], on: connection)
     }
 
     @Test("rows of the current feature schema come in event-time order with their exact features and latest labels, whatever the page size")

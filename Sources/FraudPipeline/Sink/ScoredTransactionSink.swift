@@ -51,6 +51,20 @@ public actor ScoredTransactionSink {
         }
     }
 
+    /// Where a row was read: its partition and offset.
+    public struct RowPosition: Sendable, Hashable {
+        /// The partition.
+        public var partition: Int32
+        /// The offset.
+        public var offset: Int64
+
+        /// Creates a position.
+        public init(partition: Int32, offset: Int64) {
+            self.partition = partition
+            self.offset = offset
+        }
+    }
+
     /// The connection the sink writes with.
     public nonisolated let connection: PostgresConnection
     /// The PostgreSQL schema holding the tables (already migrated).
@@ -85,9 +99,12 @@ public actor ScoredTransactionSink {
     ///     partitions without rows (records that produced no output, such as rejects).
     ///   - group: The consumer group, the key of `stream_offsets`.
     ///   - topic: The topic the rows were read from.
-    ///   - alongside: More work for the same database transaction, run after the offsets are
-    ///     advanced and before `COMMIT` (the worker records rejects and saves checkpoints
-    ///     here); it must use the connection it is given. What it throws rolls everything back.
+    ///   - alongside: More work for the same database transaction, run after the rows are
+    ///     stored and the offsets advanced, and before `COMMIT` (the worker records rejects,
+    ///     saves checkpoints and sends the alerts of the rows this write stored here); it is
+    ///     given the connection, which it must use, and the positions of the batch's rows this
+    ///     write did not store (already written, or duplicates), which must not be alerted on
+    ///     again. What it throws rolls everything back.
     /// - Returns: How many rows were written, dropped as already written, or recorded as
     ///   duplicates.
     /// - Throws: ``ScoredTransactionSinkError``: `invalidBatch` before touching the database, or
@@ -99,7 +116,7 @@ public actor ScoredTransactionSink {
         nextOffsets: [Int32: Int64],
         group: String,
         topic: String,
-        alongside: @Sendable (PostgresConnection) async throws -> Void = { _ in }
+        alongside: @Sendable (PostgresConnection, Set<RowPosition>) async throws -> Void = { _, _ in }
     ) async throws -> WriteSummary {
         try validate(batch, nextOffsets: nextOffsets, group: group, topic: topic)
         guard !nextOffsets.isEmpty else { return WriteSummary() }
@@ -112,6 +129,10 @@ public actor ScoredTransactionSink {
                 let committed = try await offsets.lockNextOffsets(of: nextOffsets.keys, group: group, topic: topic, on: connection)
                 let rows = encoder.encode(batch.lazy.filter { $0.offset >= committed[$0.partition, default: 0] })
                 var summary = WriteSummary(alreadyWritten: batch.count - rows)
+                var notWritten: Set<RowPosition> = []
+                for row in batch where row.offset < committed[row.partition, default: 0] {
+                    notWritten.insert(RowPosition(partition: row.partition, offset: row.offset))
+                }
                 if rows > 0 {
                     step = "copying \(rows) rows into \(schema).scored_transactions"
                     try await connection.execute("SAVEPOINT scored_copy")
@@ -125,15 +146,16 @@ public actor ScoredTransactionSink {
                         step = "recovering from a duplicate transaction id among \(rows) rows"
                         try await connection.execute("ROLLBACK TO SAVEPOINT scored_copy")
                         let outcome = try await insertSkippingDuplicates(on: connection, step: &step)
-                        summary.written = outcome.written
+                        summary.written = rows - outcome.notInserted.count
                         summary.duplicates = outcome.duplicates
-                        summary.alreadyWritten += rows - outcome.written - outcome.duplicates
+                        summary.alreadyWritten += outcome.notInserted.count - outcome.duplicates
+                        notWritten.formUnion(outcome.notInserted)
                     }
                 }
                 step = "advancing stream_offsets of partitions \(nextOffsets.keys.sorted())"
                 try await offsets.advance(nextOffsets, group: group, topic: topic, on: connection)
                 step = "writing rejects and checkpoints of the batch"
-                try await alongside(connection)
+                try await alongside(connection, notWritten)
                 step = "committing"
                 return summary
             }
@@ -149,7 +171,7 @@ public actor ScoredTransactionSink {
     /// offset) or a duplicate (another offset, or an earlier row of this batch): duplicates go to
     /// `duplicate_transactions`. The statement sees the table as it was before it ran, so rows it
     /// inserts itself do not count as replays.
-    private func insertSkippingDuplicates(on connection: PostgresConnection, step: inout String) async throws -> (written: Int, duplicates: Int) {
+    private func insertSkippingDuplicates(on connection: PostgresConnection, step: inout String) async throws -> (notInserted: Set<RowPosition>, duplicates: Int) {
         // Empty at this point: its rows go at commit (ON COMMIT DELETE ROWS) or with a rollback.
         step = "creating the temporary table scored_transactions_batch"
         try await connection.execute("""
@@ -187,9 +209,22 @@ public actor ScoredTransactionSink {
                 SELECT transaction_id, kafka_partition, kafka_offset FROM duplicate
                 ON CONFLICT (kafka_partition, kafka_offset) DO NOTHING
             )
-            SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM duplicate)
+            SELECT batch.kafka_partition, batch.kafka_offset,
+                   EXISTS (SELECT FROM duplicate
+                           WHERE duplicate.kafka_partition = batch.kafka_partition AND duplicate.kafka_offset = batch.kafka_offset)
+            FROM scored_transactions_batch AS batch
+            WHERE NOT EXISTS (
+                SELECT FROM inserted
+                WHERE inserted.kafka_partition = batch.kafka_partition AND inserted.kafka_offset = batch.kafka_offset
+            )
             """)
-        return (try counts[0][0, as: Int.self], try counts[0][1, as: Int.self])
+        var notInserted: Set<RowPosition> = []
+        var duplicates = 0
+        for row in counts {
+            notInserted.insert(RowPosition(partition: try row[0, as: Int32.self], offset: try row[1, as: Int64.self]))
+            if try row[2, as: Bool.self] { duplicates += 1 }
+        }
+        return (notInserted, duplicates)
     }
 
     /// Rejects a batch whose rows are not covered by `nextOffsets`: such a row would be stored

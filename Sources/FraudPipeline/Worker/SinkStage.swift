@@ -7,9 +7,11 @@ import Synchronization
 /// The worker's last stage: writes what processing queued to PostgreSQL, exactly once.
 ///
 /// Each write is one database transaction holding the scored rows (``ScoredTransactionSink``),
-/// the partitions' next offsets, the rejects and any due checkpoints. Dead letters and alerts
-/// are sent to Kafka while the rows are written, and the transaction commits only once the
-/// broker has them (at least once on Kafka, exactly once in the tables). A write that fails
+/// the partitions' next offsets, the rejects and any due checkpoints. Dead letters are sent to
+/// Kafka while the rows are written; alerts once the rows are stored, for the flagged rows this
+/// write stored (not for a replayed row, nor for a second copy of a transaction id, which goes
+/// to `duplicate_transactions`); the transaction commits only once the broker has them (at
+/// least once on Kafka, exactly once in the tables). A write that fails
 /// because PostgreSQL or Kafka is unavailable is retried, with backoff, until it succeeds; the
 /// queue meanwhile fills up and stops processing, which pauses the partitions.
 struct SinkStage: Sendable {
@@ -74,19 +76,23 @@ struct SinkStage: Sendable {
         defer { for drain in write.drains { drain.done.complete() } }
         guard !write.nextOffsets.isEmpty else { return }
 
-        // Most writes have nothing for Kafka: start no task for them.
-        let alerting = alerts != nil && write.flagged > 0
-        let publication = write.letters.isEmpty && !alerting ? nil : Publication { [write, deadLetters, alerts] in
-            async let letters: Void = write.letters.isEmpty ? () : { _ = try await deadLetters.publish(write.letters) }()
-            async let flagged: Void = alerting ? alerts!.publish(write.rows) : ()
-            _ = try await (letters, flagged)
+        // Most writes have no dead letters: start no task for them.
+        let publication = write.letters.isEmpty ? nil : Publication { [write, deadLetters] in
+            _ = try await deadLetters.publish(write.letters)
         }
+        let alerting = alerts != nil && write.flagged > 0
         let checkpointList = Array(write.checkpoints.values)
         let started = ContinuousClock.now
         let summary = try await retry.run("writing \(write.rows.count) rows of partitions \(write.nextOffsets.keys.sorted())") {
             do {
                 return try await sink.write(write.rows, nextOffsets: write.nextOffsets, group: group, topic: topic) {
-                    [write, deadLetters, checkpoints, group, topic] connection in
+                    [write, deadLetters, alerts, checkpoints, group, topic] connection, notWritten in
+                    // Alerts only for the rows this write stored, sent while the rest is written.
+                    async let alerted: Void = alerting
+                        ? alerts!.publish(write.rows.filter {
+                            $0.flagged && !notWritten.contains(.init(partition: $0.partition, offset: $0.offset))
+                        })
+                        : ()
                     try await deadLetters.record(write.letters, on: connection)
                     for checkpoint in checkpointList {
                         try await checkpoints.save(
@@ -94,6 +100,11 @@ struct SinkStage: Sendable {
                             group: group, topic: topic, partition: checkpoint.partition, on: connection)
                     }
                     try await publication?.delivered()
+                    do {
+                        try await alerted
+                    } catch {
+                        throw PublicationError(underlying: error)
+                    }
                 }
             } catch {
                 metrics.update { $0.sinkRetries += 1 }

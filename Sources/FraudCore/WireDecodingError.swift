@@ -226,11 +226,21 @@ extension WireDecodingError {
     /// `field` (milliseconds since the epoch) is more than `maxSkewMilliseconds` after the
     /// record's Kafka timestamp.
     public static func timestampOutOfRange(field: String, millisecondsSinceEpoch: Int64, recordTimestamp: Int64, maxSkewMilliseconds: Int64) -> Self {
-        let ahead = Double(millisecondsSinceEpoch - recordTimestamp) / 1000
+        timestampOutOfRange(
+            field: field, millisecondsSinceEpoch: millisecondsSinceEpoch, reference: "the record's Kafka timestamp",
+            referenceMilliseconds: recordTimestamp, maxSkewMilliseconds: maxSkewMilliseconds)
+    }
+
+    /// `field` (milliseconds since the epoch) is more than `maxSkewMilliseconds` after a
+    /// trusted clock, named by `reference` (such as "the record's Kafka timestamp").
+    public static func timestampOutOfRange(
+        field: String, millisecondsSinceEpoch: Int64, reference: String, referenceMilliseconds: Int64, maxSkewMilliseconds: Int64
+    ) -> Self {
+        let ahead = Double(millisecondsSinceEpoch - referenceMilliseconds) / 1000
         return Self(
             reason: .timestampOutOfRange, field: field,
-            description: "\"\(field)\" \(EventTime(millisecondsSinceEpoch: millisecondsSinceEpoch)) is \(String(ahead)) s after the record's Kafka timestamp "
-                + "\(EventTime(millisecondsSinceEpoch: recordTimestamp)), more than the allowed clock skew of \(maxSkewMilliseconds / 1000) s; "
+            description: "\"\(field)\" \(EventTime(millisecondsSinceEpoch: millisecondsSinceEpoch)) is \(String(ahead)) s after \(reference) "
+                + "\(EventTime(millisecondsSinceEpoch: referenceMilliseconds)), more than the allowed clock skew of \(maxSkewMilliseconds / 1000) s; "
                 + "fix the sender's clock, or raise --max-clock-skew"
         )
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FraudCore
 import FraudPipeline
 import Foundation
+import Generator
 
 /// `fraudstream features`: the live feature engine run over a JSON Lines file, written as CSV.
 ///
@@ -17,7 +18,10 @@ struct FeaturesCommand: ParsableCommand {
               fraudstream features --input tx.jsonl --output features.csv
               fraudstream features --input tx.jsonl --partitions 8 > features.csv
             Lines that are not valid transactions are reported on standard error (line number and
-            reason) and skipped. See docs/features.md for every column.
+            reason) and skipped; so is a transaction whose event time jumps more than \
+            --max-clock-skew ahead of the stream unconfirmed by the transactions after it \
+            (timestamp_out_of_range), as the worker rejects one ahead of its Kafka timestamp. See \
+            docs/features.md for every column.
             """
     )
 
@@ -27,15 +31,27 @@ struct FeaturesCommand: ParsableCommand {
     var output: String?
     @Option(help: "Spread accounts over this many independent partitions by a hash of account_from (default 1).")
     var partitions: Int = 1
+    @Option(name: .customLong("max-clock-skew"), help: ArgumentHelp("How far an event time may jump ahead of the stream unconfirmed before it is rejected: 30s, 5m; 0 checks nothing (default 5m).", valueName: "duration"))
+    var maxClockSkew: String = "5m"
 
     func validate() throws {
         guard (1...4096).contains(partitions) else {
             throw ValidationError("--partitions: expected a whole number from 1 to 4096, got \(partitions)")
         }
+        _ = try skew()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw ValidationError("--input: no file at \"\(input)\"; pass the path of a JSON Lines file of transactions")
         }
+    }
+
+    /// `--max-clock-skew` as a duration, `nil` for 0.
+    private func skew() throws -> Duration? {
+        if maxClockSkew == "0" { return nil }
+        guard let parsed = try? GeneratorDurationParser.parse(maxClockSkew, flag: "--max-clock-skew"), parsed > .zero else {
+            throw ValidationError("--max-clock-skew: expected a duration like 30s or 5m, or 0 to check nothing, got \"\(maxClockSkew)\"")
+        }
+        return parsed
     }
 
     func run() throws {
@@ -48,7 +64,7 @@ struct FeaturesCommand: ParsableCommand {
 
         var csv = CSVBuffer(sink: sink)
         csv.append("id,event_time," + FeatureSchema.current.featureNames.joined(separator: ",") + "\n")
-        let summary = try FeatureReplay(partitions: partitions).run(path: input) { line, error in
+        let summary = try FeatureReplay(partitions: partitions, maxClockSkew: try skew()).run(path: input) { line, error in
             printToStandardError("features: \(input):\(line): \(error.description)")
         } _: { transaction, vector in
             csv.appendRow(id: transaction.id, time: transaction.timestamp, vector: vector)

@@ -51,7 +51,7 @@ struct WorkerOptions: ParsableArguments {
     @Option(name: .customLong("allowed-lateness"), help: "How late an event may be and still land in its own window ($FRAUDSTREAM_ALLOWED_LATENESS, default 30s).")
     var allowedLateness: String?
 
-    @Option(name: .customLong("max-clock-skew"), help: "How far a label's labeled_at may be ahead of its Kafka record timestamp before it is rejected as timestamp_out_of_range ($FRAUDSTREAM_MAX_CLOCK_SKEW, default 5m).")
+    @Option(name: .customLong("max-clock-skew"), help: "How far a transaction's event time or a label's labeled_at may be ahead of its Kafka record timestamp before it is rejected as timestamp_out_of_range ($FRAUDSTREAM_MAX_CLOCK_SKEW, default 5m).")
     var maxClockSkew: String?
 
     @Option(name: .customLong("ready-max-lag"), help: "Most consumer lag, in records over all partitions, at which /readyz still answers 200 ($FRAUDSTREAM_READY_MAX_LAG, default 100000).")

@@ -23,11 +23,17 @@ public struct FeatureReplay: Sendable {
     public var partitions: Int
     /// The engines' settings.
     public var configuration: FeatureConfiguration
+    /// How far an event time may jump ahead of the stream's clock unconfirmed by the
+    /// transactions after it (`StreamClockGuard`); `nil` checks nothing.
+    public var maxClockSkew: Duration?
 
     /// Creates a replay.
-    public init(partitions: Int = 1, configuration: FeatureConfiguration = FeatureConfiguration()) {
+    public init(
+        partitions: Int = 1, configuration: FeatureConfiguration = FeatureConfiguration(), maxClockSkew: Duration? = .seconds(300)
+    ) {
         self.partitions = max(1, partitions)
         self.configuration = configuration
+        self.maxClockSkew = maxClockSkew
     }
 
     /// Reads `path` and calls `body` with every transaction and its feature vector.
@@ -46,13 +52,16 @@ public struct FeatureReplay: Sendable {
         var engines = try (0..<partitions).map { _ in try FeatureEngine(configuration: configuration) }
         let decoder = TransactionDecoder()
         var summary = Summary()
-        try JSONLinesReader(path: path, flag: flag).forEachLine { number, bytes in
-            let transaction: Transaction
-            do throws(WireDecodingError) {
-                transaction = try decoder.decode(bytes)
-            } catch {
+        var guardian = maxClockSkew.map { StreamClockGuard(maxSkewMilliseconds: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
+        // Transactions wait for the ones after them to vote on a jump in event time.
+        var pending: [(line: Int, transaction: Transaction)] = []
+        func processOldest() throws {
+            let (line, transaction) = pending.removeFirst()
+            if guardian != nil,
+               let error = guardian!.check(transaction.timestamp.millisecondsSinceEpoch, following: pending.lazy.map { $0.transaction.timestamp.millisecondsSinceEpoch })
+            {
                 summary.rejected += 1
-                onRejected(number, error)
+                onRejected(line, error)
                 return
             }
             let partition = partitions == 1 ? 0 : Self.partition(of: transaction.accountFrom, count: partitions)
@@ -60,6 +69,18 @@ public struct FeatureReplay: Sendable {
             summary.transactions += 1
             try body(transaction, vector)
         }
+        let window = guardian == nil ? 0 : StreamClockGuard.lookahead
+        try JSONLinesReader(path: path, flag: flag).forEachLine { number, bytes in
+            do throws(WireDecodingError) {
+                pending.append((number, try decoder.decode(bytes)))
+            } catch {
+                summary.rejected += 1
+                onRejected(number, error)
+                return
+            }
+            if pending.count > window { try processOldest() }
+        }
+        while !pending.isEmpty { try processOldest() }
         summary.late = engines.reduce(0) { $0 + Int($1.counters.lateEvents) }
         summary.evictions = engines.reduce(0) { $0 + Int($1.counters.evictions) }
         return summary

@@ -36,6 +36,10 @@ public struct PartitionProcessor: Sendable {
     public let decoder: TransactionDecoder
     /// The clock that stamps ``ScoredTransaction/scoredAt``; read once per batch.
     public let clock: Clock
+    /// How far a transaction's event time may be ahead of its record's Kafka timestamp; a
+    /// transaction further ahead is rejected as `timestamp_out_of_range` instead of dragging the
+    /// partition's watermark forward. `nil` checks nothing.
+    public var maxClockSkew: Duration?
 
     /// The Kafka partition this processor works on.
     public var partition: Int32 {
@@ -130,7 +134,9 @@ public struct PartitionProcessor: Sendable {
     /// - Returns: A processor sharing this one's ``partitionActor``; use it instead of this one.
     /// - Throws: ``FraudModel/ModelError`` (`schemaMismatch`) for a model of another feature schema.
     public func scoring(with model: ModelFile, modelVersion: String) throws(ModelError) -> PartitionProcessor {
-        try PartitionProcessor(partitionActor: partitionActor, model: model, modelVersion: modelVersion, decoder: decoder, clock: clock)
+        var processor = try PartitionProcessor(partitionActor: partitionActor, model: model, modelVersion: modelVersion, decoder: decoder, clock: clock)
+        processor.maxClockSkew = maxClockSkew
+        return processor
     }
 
     /// Decodes, featurises and scores one batch of the partition.
@@ -152,9 +158,16 @@ public struct PartitionProcessor: Sendable {
         var deadLetters: [DeadLetter] = []
         transactions.reserveCapacity(batch.records.count)
         offsets.reserveCapacity(batch.records.count)
+        let skew = maxClockSkew.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 }
         for record in batch.records {
-            do {
-                transactions.append(try decoder.decode(record.value))
+            do throws(WireDecodingError) {
+                let transaction = try decoder.decode(record.value)
+                if let skew, let recordTime = record.timestampMillis, transaction.timestamp.millisecondsSinceEpoch > recordTime + skew {
+                    throw WireDecodingError.timestampOutOfRange(
+                        field: "timestamp", millisecondsSinceEpoch: transaction.timestamp.millisecondsSinceEpoch,
+                        recordTimestamp: recordTime, maxSkewMilliseconds: skew)
+                }
+                transactions.append(transaction)
                 offsets.append(record.offset)
             } catch {
                 let rejected = RejectedMessage(

@@ -43,8 +43,9 @@ public struct WorkerConfiguration: Sendable {
     public var maxRecordsPerBatch = 1_024
     /// The feature settings (lateness, TTL); the same as the checkpoints were taken with.
     public var features = FeatureConfiguration()
-    /// How far a timestamp in a message (a label's `labeled_at`) may be ahead of its record's
-    /// Kafka timestamp before the message is rejected as `timestamp_out_of_range`.
+    /// How far a timestamp in a message (a transaction's event time, a label's `labeled_at`)
+    /// may be ahead of its record's Kafka timestamp before the message is rejected as
+    /// `timestamp_out_of_range`.
     public var maxClockSkew: Duration = Self.defaultMaxClockSkew
     /// The default ``maxClockSkew``: 5 minutes.
     public static let defaultMaxClockSkew: Duration = .seconds(300)

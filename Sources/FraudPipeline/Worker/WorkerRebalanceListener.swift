@@ -72,9 +72,10 @@ struct WorkerRebalanceListener: KafkaRebalanceListener {
         var metadata: Logger.Metadata = ["partition": "\(partition)", "committedOffset": "\(committed)"]
         if let checkpoint, checkpoint.featureSchemaVersion == FeatureSchema.current.version {
             do {
-                let processor = try PartitionProcessor(
+                var processor = try PartitionProcessor(
                     partition: partition, restoring: checkpoint.snapshot, configuration: configuration.features,
                     model: model, modelVersion: modelVersion)
+                processor.maxClockSkew = configuration.maxClockSkew
                 metadata["checkpointOffset"] = "\(checkpoint.stateOffset)"
                 logger.info("partition assigned; state restored from its checkpoint", metadata: metadata)
                 return AssignedPartition(processor: processor, startOffset: checkpoint.stateOffset, replayUntil: committed)
@@ -88,8 +89,9 @@ struct WorkerRebalanceListener: KafkaRebalanceListener {
         } else {
             logger.info("partition assigned; no checkpoint, reading it from the start", metadata: metadata)
         }
-        let processor = try PartitionProcessor(
+        var processor = try PartitionProcessor(
             partition: partition, configuration: configuration.features, model: model, modelVersion: modelVersion)
+        processor.maxClockSkew = configuration.maxClockSkew
         return AssignedPartition(processor: processor, startOffset: 0, replayUntil: committed)
     }
 }

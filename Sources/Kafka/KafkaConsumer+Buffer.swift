@@ -114,13 +114,23 @@ extension KafkaConsumer {
             }
         }
 
-        /// The next event for the reader: gaps first, then a batch from the next partition in
-        /// rotation that has records and is not paused by the reader.
+        /// The next event for the reader: a gap whose partition has no records left to hand
+        /// over, then a batch from the next partition in rotation that has records and is not
+        /// paused by the reader.
+        ///
+        /// A gap lies after the records already fetched for its partition (librdkafka reports it
+        /// at its fetch position), so those records go out first: handing the gap over before
+        /// them would make the reader skip to the gap's resume offset and drop them.
         ///
         /// - Returns: the event, and whether a partition drained below its low watermark
         ///   (resumes need applying).
         mutating func next() -> (event: KafkaConsumerEvent, drained: Bool)? {
-            if let event = events.popFirst() { return (event, false) }
+            if let index = events.firstIndex(where: { event in
+                if case .gap(let gap) = event { return partitions[gap.topicPartition]?.records.isEmpty ?? true }
+                return true
+            }) {
+                return (events.remove(at: index), false)
+            }
             guard !rotation.isEmpty else { return nil }
             for step in 0..<rotation.count {
                 let index = (cursor + step) % rotation.count

@@ -35,4 +35,48 @@ struct OffsetGapTests {
             await consumer.close()
         }
     }
+
+    @Test("records fetched before a retention gap are handed over before the gap, so none of them is skipped with it")
+    func recordsBeforeTheGapComeFirst() async throws {
+        try await withEmbeddedCluster(topics: ["slow": 1]) { cluster in
+            let payload = [UInt8](repeating: 0x63, count: 10_000)
+            _ = try await produce(cluster, count: 300) { _ in KafkaProducerMessage(topic: "slow", value: payload) }
+            // A slow reader: a small buffer, small batches, little prefetch.
+            var configuration = testConsumerConfiguration(cluster, group: "slow", topics: ["slow"])
+            configuration.maxBufferedBytesPerPartition = 512 * 1024
+            configuration.prefetchKilobytes = 256
+            configuration.maxBatchSize = 10
+            let consumer = try KafkaConsumer(configuration: configuration)
+            var iterator = consumer.events.makeAsyncIterator()
+            var offsets: [Int64] = []
+            guard case .records(let first) = try await iterator.next() else {
+                Issue.record("expected records first")
+                await consumer.close()
+                return
+            }
+            offsets += first.records.map(\.offset)
+            // Meanwhile 9 MB more arrive and retention deletes what the consumer has not fetched yet.
+            _ = try await produce(cluster, count: 900) { _ in KafkaProducerMessage(topic: "slow", value: payload) }
+            // Reading five more batches drains the buffer below its low watermark (half of 512 KB):
+            // fetching resumes and hits the gap while ten records are still buffered; give the
+            // gap time to be reported.
+            for _ in 0..<5 {
+                if case .records(let batch) = try await iterator.next() { offsets += batch.records.map(\.offset) }
+            }
+            try await Task.sleep(for: .seconds(2))
+            var gap: KafkaOffsetGap?
+            while gap == nil, let event = try await iterator.next() {
+                switch event {
+                case .records(let batch): offsets += batch.records.map(\.offset)
+                case .gap(let reported): gap = reported
+                }
+            }
+            let reported = try #require(gap)
+            // Everything fetched before the gap was delivered, in order, with nothing missing.
+            #expect(offsets == Array(0..<reported.requestedOffset), "delivered \(offsets.count) records before a gap at \(reported.requestedOffset)")
+            #expect(reported.requestedOffset > 40, "the consumer had fetched records beyond the ones read")
+            #expect(reported.lostOffsets.map { $0.lowerBound == reported.requestedOffset } == true)
+            await consumer.close()
+        }
+    }
 }

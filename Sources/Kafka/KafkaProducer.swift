@@ -30,6 +30,9 @@ public final class KafkaProducer: Sendable {
     private let stats = StatisticsBox()
     private let running = RunFlag()
     private let pollerDone = DispatchSemaphore(value: 0)
+    /// Calls into librdkafka under way in ``enqueue(_:opaque:)``; ``close(timeout:)`` waits for
+    /// them to end before it destroys the handle they use.
+    private let enqueuing = Atomic<Int>(0)
 
     /// Creates a producer and connects it to the cluster in the background.
     ///
@@ -124,10 +127,21 @@ public final class KafkaProducer: Sendable {
         defer { blocking.shutdown() }
         let client = self.client
         let pollerDone = self.pollerDone
-        let remaining = try await blocking.run { () -> Int32 in
+        let remaining = try await blocking.run { [self] () -> Int32 in
             rd_kafka_flush(client.handle, Int32(timeout.milliseconds))
             pollerDone.wait()
             let remaining = rd_kafka_outq_len(client.handle)
+            if remaining > 0 {
+                // Fail what is still queued or in flight, and serve those delivery reports, so
+                // that senders awaiting them get an error instead of waiting forever.
+                _ = rd_kafka_purge(client.handle, Int32(RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT | RD_KAFKA_PURGE_F_NON_BLOCKING))
+                let deadline = ContinuousClock.now + .seconds(5)
+                while rd_kafka_outq_len(client.handle) > 0, ContinuousClock.now < deadline {
+                    rd_kafka_poll(client.handle, 10)
+                }
+            }
+            // An enqueue that saw the producer running may still be inside librdkafka.
+            while self.enqueuing.load(ordering: .sequentiallyConsistent) > 0 { usleep(100) }
             client.destroy()
             return remaining
         }
@@ -140,6 +154,10 @@ public final class KafkaProducer: Sendable {
     ///
     /// - Returns: `false` when the local queue is full and the caller should retry.
     private func enqueue(_ message: KafkaProducerMessage, opaque: UnsafeMutableRawPointer?) throws(KafkaError) -> Bool {
+        // Announce the call before checking `running`: close() stops `running` before it waits
+        // for this count to reach zero, so either it sees this call or this call sees it.
+        enqueuing.add(1, ordering: .sequentiallyConsistent)
+        defer { enqueuing.subtract(1, ordering: .sequentiallyConsistent) }
         guard running.isRunning else { throw KafkaError.closedClient }
         let headers = message.headers.isEmpty ? nil : Self.makeHeaders(message.headers)
         let error: OpaquePointer? = message.topic.withCString { topic in

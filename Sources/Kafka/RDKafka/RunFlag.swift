@@ -5,8 +5,8 @@ final class RunFlag: Sendable {
     private let value = Atomic<Bool>(true)
 
     /// Whether the owner is still running.
-    var isRunning: Bool { value.load(ordering: .acquiring) }
+    var isRunning: Bool { value.load(ordering: .sequentiallyConsistent) }
 
     /// Turns the switch off; returns whether it was on (so only one caller proceeds to clean up).
-    func stop() -> Bool { value.exchange(false, ordering: .acquiringAndReleasing) }
+    func stop() -> Bool { value.exchange(false, ordering: .sequentiallyConsistent) }
 }

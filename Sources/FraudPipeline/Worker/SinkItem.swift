@@ -15,6 +15,14 @@ enum SinkItem: Sendable {
         case .drain: 0
         }
     }
+
+    /// The checkpoint bytes the item holds.
+    var byteCount: Int {
+        switch self {
+        case .batch(let batch): batch.checkpoint?.snapshot.count ?? 0
+        case .drain(let request): request.checkpoints.reduce(0) { $0 + $1.snapshot.count }
+        }
+    }
 }
 
 /// A processed batch of one partition, with what the sink needs besides the rows.

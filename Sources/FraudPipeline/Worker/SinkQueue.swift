@@ -2,8 +2,10 @@ import DequeModule
 import Synchronization
 
 /// The bounded hand-off between processing and the sink stage: processing waits in
-/// ``push(_:)`` while the sink is more than ``capacity`` rows behind, which is what stops the
-/// worker pulling from Kafka when PostgreSQL is slow.
+/// ``push(_:)`` while the sink is more than ``capacity`` rows, ``maxItems`` items or
+/// ``maxBytes`` bytes of checkpoints behind, which is what stops the worker pulling from Kafka
+/// when PostgreSQL is slow. Rows alone would not bound a replay: its batches carry no rows (an
+/// earlier run wrote them) but keep coming, some with a whole partition's checkpoint.
 ///
 /// The sink takes whatever is queued when it is free (group commit): batches are small at low
 /// rates, so latency stays low, and grow while a write is in flight, so throughput rises with
@@ -11,10 +13,15 @@ import Synchronization
 final class SinkQueue: Sendable {
     /// Rows queued beyond which ``push(_:)`` waits.
     let capacity: Int
+    /// Items queued beyond which ``push(_:)`` waits, whatever their rows.
+    let maxItems: Int
+    /// Bytes of checkpoint snapshots queued beyond which ``push(_:)`` waits.
+    let maxBytes: Int
 
     private struct State: ~Copyable {
         var items = Deque<SinkItem>()
         var rows = 0
+        var bytes = 0
         var drains = 0
         var finished = false
         var pushers: [CheckedContinuation<Void, Never>] = []
@@ -25,8 +32,20 @@ final class SinkQueue: Sendable {
     }
     private let state = Mutex(State())
 
-    init(capacity: Int) {
+    /// Creates a queue.
+    /// - Parameters:
+    ///   - capacity: Rows queued beyond which pushes wait.
+    ///   - maxItems: Items queued beyond which pushes wait (default 1,024).
+    ///   - maxBytes: Checkpoint bytes queued beyond which pushes wait (default 64 MiB).
+    init(capacity: Int, maxItems: Int = 1_024, maxBytes: Int = 64 << 20) {
         self.capacity = capacity
+        self.maxItems = maxItems
+        self.maxBytes = maxBytes
+    }
+
+    /// Whether another item may be queued now; an empty queue always takes one.
+    private func hasRoom(_ state: borrowing State) -> Bool {
+        state.items.isEmpty || (state.rows < capacity && state.items.count < maxItems && state.bytes < maxBytes)
     }
 
     /// Queues `item`, waiting while the queue holds `capacity` rows or more.
@@ -37,9 +56,10 @@ final class SinkQueue: Sendable {
             enum Outcome { case queued(CheckedContinuation<Void, Never>?), dropped, full }
             let outcome: Outcome = state.withLock { state in
                 guard !state.finished else { return .dropped }
-                guard state.rows < capacity || state.items.isEmpty else { return .full }
+                guard hasRoom(state) else { return .full }
                 state.items.append(item)
                 state.rows += item.rowCount
+                state.bytes += item.byteCount
                 if case .drain = item { state.drains += 1 }
                 return .queued(Self.takerToWake(&state))
             }
@@ -52,7 +72,7 @@ final class SinkQueue: Sendable {
             case .full:
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                     let resumeNow = state.withLock { state in
-                        if state.finished || state.rows < capacity || state.items.isEmpty { return true }
+                        if state.finished || hasRoom(state) { return true }
                         state.pushers.append(continuation)
                         return false
                     }
@@ -74,6 +94,7 @@ final class SinkQueue: Sendable {
             while let next = state.items.first, taken.isEmpty || rows + next.rowCount <= maxRows {
                 state.items.removeFirst()
                 rows += next.rowCount
+                state.bytes -= next.byteCount
                 taken.append(next)
                 if case .drain = next {
                     state.drains -= 1
@@ -81,7 +102,7 @@ final class SinkQueue: Sendable {
                 }
             }
             state.rows -= rows
-            let pushers = state.rows < capacity ? state.pushers : []
+            let pushers = hasRoom(state) ? state.pushers : []
             if !pushers.isEmpty { state.pushers = [] }
             return (taken, pushers)
         }

@@ -70,6 +70,15 @@ public final class EmbeddedKafkaCluster: Sendable {
         }
     }
 
+    /// Makes the next `errors.count` requests of protocol type `apiKey` (0 is Produce, 1 Fetch)
+    /// fail with those librdkafka error codes, in order: for fault tests.
+    public func failRequests(apiKey: Int16, with errors: [Int32]) {
+        let codes = errors.map { rd_kafka_resp_err_t(rawValue: $0) }
+        codes.withUnsafeBufferPointer { buffer in
+            rd_kafka_mock_push_request_errors_array(cluster, apiKey, buffer.count, buffer.baseAddress)
+        }
+    }
+
     /// Stops the cluster. Idempotent.
     public func shutdown() {
         guard running.stop() else { return }

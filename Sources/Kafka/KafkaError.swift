@@ -89,6 +89,25 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
 }
 
 extension KafkaError {
+    /// Whether a record sent to a topic can never be accepted as it is: the topic does not
+    /// exist (and the broker will not create it), the client may not write to it, or the record
+    /// is too large for it. Retrying does not help; an operator must act.
+    public var isPermanentForRecord: Bool {
+        guard let rdKafkaCode else { return false }
+        return Self.permanentForRecord.contains(rdKafkaCode)
+    }
+
+    /// Whether the record itself is too large for the topic (another record may still fit).
+    public var isRecordTooLarge: Bool {
+        rdKafkaCode == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue || rdKafkaCode == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE.rawValue
+    }
+
+    private static let permanentForRecord: Set<Int32> = [
+        RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED,
+        RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC, RD_KAFKA_RESP_ERR_TOPIC_EXCEPTION, RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE,
+        RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD,
+    ].map(\.rawValue).reduce(into: []) { $0.insert($1) }
+
     /// Wraps a librdkafka response code.
     init(_ err: rd_kafka_resp_err_t, context: String) {
         let name = String(cString: rd_kafka_err2name(err))

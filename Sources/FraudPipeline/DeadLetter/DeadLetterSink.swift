@@ -1,4 +1,5 @@
 import Kafka
+import Logging
 import Postgres
 
 /// Sends messages the decoder rejected to a dead-letter topic and records them in
@@ -42,6 +43,8 @@ public struct DeadLetterSink: Sendable {
     public var topic: String
     /// The PostgreSQL schema holding `rejected_transactions` (already migrated).
     public var schema: String
+    /// Where a dead letter too large for the topic is reported.
+    public var logger: Logger
 
     /// Creates a sink.
     /// - Parameters:
@@ -49,10 +52,12 @@ public struct DeadLetterSink: Sendable {
     ///   - topic: The dead-letter topic.
     ///   - schema: A migrated schema, such as `fraudstream`.
     /// - Important: The sink does not close the producer; its owner does.
-    public init(producer: KafkaProducer, topic: String, schema: String) {
+    ///   - logger: Where a dead letter too large for the topic is reported.
+    public init(producer: KafkaProducer, topic: String, schema: String, logger: Logger = Logger(label: "fraudstream.dead-letters")) {
         self.producer = producer
         self.topic = topic
         self.schema = schema
+        self.logger = logger
     }
 
     /// A producer configuration for dead-letter records: the defaults, with `message.max.bytes`
@@ -92,23 +97,37 @@ public struct DeadLetterSink: Sendable {
     /// acknowledgements; their order on the topic may differ from their order here (each names
     /// its source partition and offset in its headers).
     /// - Parameter letters: The rejected messages with their keys.
-    /// - Returns: Where each record was written, in the order of `letters`.
+    /// A letter the topic refuses as too large (`MSG_SIZE_TOO_LARGE`) is logged and skipped: no
+    /// retry could make it fit, and it is kept whole in `rejected_transactions`.
+    /// - Returns: Where each record was written, in the order of `letters`; `nil` for a letter
+    ///   too large for the topic.
     /// - Throws: ``Kafka/KafkaError`` when a record is not delivered (for example one larger than
     ///   the producer's or the broker's limit). Letters before it were delivered; sending all of
     ///   them again is safe, the table keeps each once.
     @discardableResult
-    public func publish(_ letters: [DeadLetter]) async throws -> [KafkaDeliveryReport] {
+    public func publish(_ letters: [DeadLetter]) async throws -> [KafkaDeliveryReport?] {
         // All in flight at once: one round of acknowledgements, not one per letter.
-        try await withThrowingTaskGroup(of: (Int, KafkaDeliveryReport).self) { group in
+        try await withThrowingTaskGroup(of: (Int, KafkaDeliveryReport?).self) { group in
             for (index, letter) in letters.enumerated() {
                 let message = producerMessage(for: letter)
-                group.addTask { (index, try await producer.send(message)) }
+                group.addTask { [logger] in
+                    do {
+                        return (index, try await producer.send(message))
+                    } catch let error as KafkaError where error.isRecordTooLarge {
+                        // No retry can make it fit: it stays in rejected_transactions only.
+                        logger.error("dead letter too large for the dead-letter topic; kept in rejected_transactions only", metadata: [
+                            "partition": "\(letter.message.partition)", "offset": "\(letter.message.offset)",
+                            "bytes": "\(letter.message.payload.count)", "error": "\(error)",
+                        ])
+                        return (index, nil)
+                    }
+                }
             }
             var reports = [KafkaDeliveryReport?](repeating: nil, count: letters.count)
             for try await (index, report) in group {
                 reports[index] = report
             }
-            return reports.map { $0! }
+            return reports
         }
     }
 

@@ -68,7 +68,7 @@ struct DatabaseRetry: Sendable {
         switch error {
         case let error as PostgresError: error.isRetryable
         case let error as ScoredTransactionSinkError: error.isRetryable
-        case is PublicationError: true
+        case let error as PublicationError: !error.isPermanent
         default: false
         }
     }

@@ -157,7 +157,7 @@ public final class Worker: Service, Sendable {
         let sinkStage = SinkStage(
             queue: queue,
             sink: ScoredTransactionSink(connection: sinkConnection, schema: configuration.schema, rowCapacity: configuration.maxBatchRows),
-            deadLetters: DeadLetterSink(producer: producer, topic: configuration.deadLetterTopic, schema: configuration.schema),
+            deadLetters: DeadLetterSink(producer: producer, topic: configuration.deadLetterTopic, schema: configuration.schema, logger: logger),
             alerts: configuration.alertsTopic.map { FraudAlertPublisher(producer: producer, topic: $0, models: models) },
             checkpoints: CheckpointStore(schema: configuration.schema), committer: committer, metrics: metrics,
             group: configuration.group, topic: configuration.transactionsTopic,

@@ -113,7 +113,7 @@ struct DeadLetterSinkTests {
             }
             #expect(record.value == message.payload, "value of \(message.reasonCode) at \(message.offset)")
             #expect(record.key == letter.key)
-            #expect(record.topicPartition == report.topicPartition && record.offset == report.offset)
+            #expect(record.topicPartition == report?.topicPartition && record.offset == report?.offset)
             #expect(record.headers == [
                 KafkaHeader(key: "fraudstream.reason", string: message.reason),
                 KafkaHeader(key: "fraudstream.reason_code", string: message.reasonCode),
@@ -153,6 +153,32 @@ struct DeadLetterSinkTests {
         }
         try await producer.close()
     }
+
+    @Test("a dead letter larger than the topic takes is kept in rejected_transactions and skipped on Kafka, and the other letters still go out")
+    func oversizedLetterIsSkipped() async throws {
+        let cluster = try EmbeddedKafkaCluster(topics: ["dead": 1])
+        defer { cluster.shutdown() }
+        let producer = try KafkaProducer(configuration: DeadLetterSink.producerConfiguration(bootstrapServers: cluster.brokerAddresses))
+        let sink = DeadLetterSink(producer: producer, topic: "dead", schema: "unused")
+        let decoder = TransactionDecoder()
+        func letter(_ bytes: [UInt8], offset: Int64) -> DeadLetter {
+            do {
+                _ = try decoder.decode(bytes)
+            } catch {
+                return DeadLetter(RejectedMessage(topic: "transactions", partition: 0, offset: offset, error: error, payload: bytes), key: nil)
+            }
+            fatalError("the decoder accepted a broken message")
+        }
+        // 5 MiB: more than the dead-letter producer's 4 MiB limit.
+        let tooLarge = letter([UInt8](repeating: UInt8(ascii: "x"), count: 5 << 20), offset: 1)
+        let small = letter(Array("not json".utf8), offset: 2)
+        let reports = try await sink.publish([tooLarge, small])
+        #expect(reports.count == 2)
+        #expect(reports[0] == nil)
+        #expect(reports[1] != nil)
+        try await producer.close()
+    }
+
 }
 
 extension String {

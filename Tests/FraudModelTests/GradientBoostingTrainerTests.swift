@@ -41,15 +41,21 @@ import Testing
         #expect(first != other)
     }
 
+    /// 400 training and 400 validation rows of 4 uniform features whose labels (30 % fraud)
+    /// are pure noise.
+    static func noise() throws -> (training: (ModelFeatureMatrix, [Bool]), validation: (ModelFeatureMatrix, [Bool])) {
+        var generator = SplitMix64(seed: 9)
+        func rows(_ count: Int) throws -> (ModelFeatureMatrix, [Bool]) {
+            let values = (0..<count * 4).map { _ in generator.nextUnit() }
+            return (try ModelFeatureMatrix(featureCount: 4, values: values), (0..<count).map { _ in generator.nextUnit() < 0.3 })
+        }
+        return (try rows(400), try rows(400))
+    }
+
     @Test func earlyStoppingKeepsTheBestIteration() throws {
         // Pure-noise labels: every tree after the first few only memorises training noise, so
         // the validation loss rises and training must stop and roll back.
-        var generator = SplitMix64(seed: 9)
-        func noise(_ rows: Int) throws -> (ModelFeatureMatrix, [Bool]) {
-            let values = (0..<rows * 4).map { _ in generator.nextUnit() }
-            return (try ModelFeatureMatrix(featureCount: 4, values: values), (0..<rows).map { _ in generator.nextUnit() < 0.3 })
-        }
-        let (features, labels) = try noise(400), (validationFeatures, validationLabels) = try noise(400)
+        let ((features, labels), (validationFeatures, validationLabels)) = try Self.noise()
         var configuration = GradientBoostingTrainer.Configuration()
         configuration.numberOfTrees = 200
         configuration.maxDepth = 6
@@ -72,12 +78,7 @@ import Testing
     @Test func earlyStoppingKeepsAtLeastTheMinimumTrees() throws {
         // On noise the validation loss is best after a few trees; the floor keeps 30 anyway,
         // then stops once 5 more bring nothing better than the best from tree 30 on.
-        var generator = SplitMix64(seed: 9)
-        func noise(_ rows: Int) throws -> (ModelFeatureMatrix, [Bool]) {
-            let values = (0..<rows * 4).map { _ in generator.nextUnit() }
-            return (try ModelFeatureMatrix(featureCount: 4, values: values), (0..<rows).map { _ in generator.nextUnit() < 0.3 })
-        }
-        let (features, labels) = try noise(400), (validationFeatures, validationLabels) = try noise(400)
+        let ((features, labels), (validationFeatures, validationLabels)) = try Self.noise()
         var configuration = GradientBoostingTrainer.Configuration()
         configuration.numberOfTrees = 200
         configuration.learningRate = 0.5

@@ -62,7 +62,7 @@ public struct FeatureConfiguration: Hashable, Sendable {
     }
 
     /// Whole milliseconds of a non-negative duration, truncated.
-    static func milliseconds(_ duration: Duration) -> Int64 {
+    public static func milliseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }

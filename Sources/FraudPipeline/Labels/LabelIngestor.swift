@@ -62,7 +62,7 @@ public struct LabelIngestor: Sendable {
                 var labels: [LabelStore.Entry] = []
                 var rejects: [RejectedMessage] = []
                 labels.reserveCapacity(batch.records.count)
-                let skew = maxClockSkew.components.seconds * 1000 + maxClockSkew.components.attoseconds / 1_000_000_000_000_000
+                let skew = FeatureConfiguration.milliseconds(maxClockSkew)
                 for record in batch.records {
                     do throws(WireDecodingError) {
                         let label = try decoder.decode(record.value)

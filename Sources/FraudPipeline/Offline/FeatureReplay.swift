@@ -52,7 +52,7 @@ public struct FeatureReplay: Sendable {
         var engines = try (0..<partitions).map { _ in try FeatureEngine(configuration: configuration) }
         let decoder = TransactionDecoder()
         var summary = Summary()
-        var guardian = maxClockSkew.map { StreamClockGuard(maxSkewMilliseconds: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000) }
+        var guardian = maxClockSkew.map { StreamClockGuard(maxSkewMilliseconds: FeatureConfiguration.milliseconds($0)) }
         // Transactions wait for the ones after them to vote on a jump in event time.
         var pending: [(line: Int, transaction: Transaction)] = []
         func processOldest() throws {

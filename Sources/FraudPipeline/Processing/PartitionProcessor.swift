@@ -158,7 +158,7 @@ public struct PartitionProcessor: Sendable {
         var deadLetters: [DeadLetter] = []
         transactions.reserveCapacity(batch.records.count)
         offsets.reserveCapacity(batch.records.count)
-        let skew = maxClockSkew.map { $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000 }
+        let skew = maxClockSkew.map(FeatureConfiguration.milliseconds)
         for record in batch.records {
             do throws(WireDecodingError) {
                 let transaction = try decoder.decode(record.value)

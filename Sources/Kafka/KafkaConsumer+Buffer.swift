@@ -18,6 +18,9 @@ extension KafkaConsumer {
             var pausedInClient = false
             /// Stopped at a retention gap until the reader acknowledges it.
             var stoppedAtGap = false
+            /// Assigned ``KafkaStartOffset/held``: paused, and nothing it fetched is kept,
+            /// until its owner starts it at an offset.
+            var held = false
             /// The next offset to hand over, once known.
             var nextOffset: Int64?
             /// The offset the partition was assigned at (a librdkafka logical offset or a real
@@ -32,6 +35,8 @@ extension KafkaConsumer {
         /// Partitions to restart at an offset (after an acknowledged gap), applied by the poll
         /// thread.
         private var restarts: [KafkaTopicPartition: Int64] = [:]
+        /// Held partitions their owner started, applied by the poll thread.
+        private var starts: [KafkaTopicPartition: Int64] = [:]
         let highWatermark: Int
         let lowWatermark: Int
         let maxBatchSize: Int
@@ -44,14 +49,42 @@ extension KafkaConsumer {
 
         var assignment: [KafkaTopicPartition] { rotation }
 
-        mutating func assign(_ assigned: [(KafkaTopicPartition, Int64)]) {
+        /// Adds assigned partitions; `held` ones start paused in librdkafka (the caller pauses
+        /// them) and wait for ``start(_:at:)``.
+        mutating func assign(_ assigned: [(KafkaTopicPartition, Int64)], held: Set<KafkaTopicPartition> = []) {
             for (partition, offset) in assigned {
                 var state = Partition()
                 state.nextOffset = offset >= 0 ? offset : nil
                 state.assignedOffset = offset
+                if held.contains(partition) {
+                    state.held = true
+                    state.nextOffset = nil
+                    state.pausedInClient = true
+                }
                 partitions[partition] = state
             }
             rotation = partitions.keys.sorted()
+        }
+
+        /// Schedules a held partition to be read from `offset`; the poll thread seeks it there
+        /// and only then stops dropping its records (``takeStarts()``). A partition that is not
+        /// held (revoked, or started already) is left alone.
+        mutating func start(_ partition: KafkaTopicPartition, at offset: Int64) -> Bool {
+            guard partitions[partition]?.held == true, starts[partition] == nil else { return false }
+            starts[partition] = offset
+            return true
+        }
+
+        /// The partitions to seek and resume now that their owner started them; from here on
+        /// their records are kept.
+        mutating func takeStarts() -> [KafkaTopicPartition: Int64] {
+            defer { starts = [:] }
+            for (partition, offset) in starts {
+                partitions[partition]?.held = false
+                partitions[partition]?.nextOffset = offset
+                partitions[partition]?.assignedOffset = offset
+            }
+            return starts
         }
 
         /// Forgets revoked partitions, discarding their undelivered records and gap events.
@@ -59,6 +92,7 @@ extension KafkaConsumer {
             for partition in revoked {
                 partitions[partition] = nil
                 restarts[partition] = nil
+                starts[partition] = nil
             }
             events.removeAll { event in
                 if case .gap(let gap) = event { return partitions[gap.topicPartition] == nil }
@@ -74,7 +108,9 @@ extension KafkaConsumer {
         mutating func append(_ records: [KafkaRecord]) -> Bool {
             var crossed = false
             for record in records {
-                guard var state = partitions[record.topicPartition] else { continue }
+                // A held partition's records come from its placeholder position: its owner
+                // starts it elsewhere, and the restart fetches them again from there.
+                guard var state = partitions[record.topicPartition], !state.held else { continue }
                 partitions[record.topicPartition] = nil  // keep the value uniquely referenced
                 state.records.append(record)
                 state.bytes += record.approximateSize
@@ -88,8 +124,15 @@ extension KafkaConsumer {
             return crossed
         }
 
+        /// Restarts a started partition at `offset` through a new assignment (when a seek failed).
+        mutating func scheduleRestart(_ partition: KafkaTopicPartition, at offset: Int64) {
+            guard partitions[partition] != nil else { return }
+            restarts[partition] = offset
+        }
+
         mutating func report(_ gap: KafkaOffsetGap) {
-            guard partitions[gap.topicPartition] != nil else { return }
+            // A held partition's position is a placeholder: its owner chooses where it starts.
+            guard let state = partitions[gap.topicPartition], !state.held else { return }
             partitions[gap.topicPartition]?.stoppedAtGap = true
             events.append(.gap(gap))
         }
@@ -164,7 +207,7 @@ extension KafkaConsumer {
             var resume: [KafkaTopicPartition] = []
             for partition in rotation {
                 guard let state = partitions[partition] else { continue }
-                let wanted = state.pausedByReader || state.pausedByFlowControl
+                let wanted = state.pausedByReader || state.pausedByFlowControl || state.held
                 guard wanted != state.pausedInClient else { continue }
                 partitions[partition]?.pausedInClient = wanted
                 if wanted { pause.append(partition) } else { resume.append(partition) }

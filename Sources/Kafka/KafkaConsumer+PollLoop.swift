@@ -16,6 +16,7 @@ extension KafkaConsumer {
 
         while running.isRunning {
             applyRestarts()
+            applyStarts()
             applyPauseChanges()
             // Wait for one message, then take what else is ready without waiting:
             // rd_kafka_consume_batch_queue with a timeout waits for a full batch, which at low
@@ -55,6 +56,24 @@ extension KafkaConsumer {
         }
         if !changes.resume.isEmpty {
             _ = RDKafkaTopicPartitionList.with(changes.resume.map { ($0, 0) }) { rd_kafka_resume_partitions(client.handle, $0) }
+        }
+    }
+
+    /// Moves held partitions their owner started to their start offsets; they are resumed next.
+    /// The seek waits for the fetcher, so nothing fetched at the placeholder position follows.
+    private func applyStarts() {
+        let starts = state.withLock { $0.buffer.takeStarts() }
+        guard !starts.isEmpty else { return }
+        RDKafkaTopicPartitionList.with(starts.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }) { list in
+            if let error = rd_kafka_seek_partitions(client.handle, list, 10_000) {
+                client.logger.error("could not start partitions", metadata: ["error": "\(KafkaError(consuming: error, context: "seek"))"])
+            }
+            for entry in RDKafkaTopicPartitionList.entries(list) where entry.error != RD_KAFKA_RESP_ERR_NO_ERROR {
+                client.logger.warning("could not seek a partition to its start; assigning it there again", metadata: [
+                    "partition": "\(entry.partition)", "error": "\(KafkaError(entry.error, context: "seek"))",
+                ])
+                state.withLock { $0.buffer.scheduleRestart(entry.partition, at: starts[entry.partition] ?? 0) }
+            }
         }
     }
 
@@ -101,6 +120,12 @@ extension KafkaConsumer {
         }
         if let fatal = client.fatalError() {
             finish(with: fatal)
+            return
+        }
+        if err == RD_KAFKA_RESP_ERR__MAX_POLL_EXCEEDED {
+            client.logger.error("this consumer left its group: it did not poll for longer than max.poll.interval.ms, so its partitions went to other members; it rejoins at its next poll", metadata: [
+                "error": "\(KafkaError(err, context: "max.poll.interval.ms exceeded"))",
+            ])
             return
         }
         client.logger.warning("consumer error", metadata: [
@@ -179,12 +204,21 @@ extension KafkaConsumer {
             chosen = [:]
         }
         let offsets = resolveStartOffsets(partitions, chosen: chosen)
-        state.withLock { $0.buffer.assign(offsets) }
-        RDKafkaTopicPartitionList.with(offsets) { list in
+        let held = Set(chosen.filter { $0.value == .held }.keys)
+        state.withLock { $0.buffer.assign(offsets, held: held) }
+        let heldList = held.sorted().map { ($0, Int64(0)) }
+        RDKafkaTopicPartitionList.with(offsets.filter { !held.contains($0.0) }) { list in
             // The buffer starts these partitions unpaused, but librdkafka keeps a pause from an
             // earlier assignment (rd_kafka_pause_partitions survives unassign and assign): a
             // partition that flow control paused before it was revoked would never fetch again.
             _ = rd_kafka_resume_partitions(client.handle, list)
+        }
+        if !held.isEmpty {
+            // Held partitions are paused before they are assigned, so they fetch nothing until
+            // their owner starts them (and again after, in case a partition was not known yet).
+            _ = RDKafkaTopicPartitionList.with(heldList) { rd_kafka_pause_partitions(client.handle, $0) }
+        }
+        RDKafkaTopicPartitionList.with(offsets) { list in
             if cooperative {
                 if let error = rd_kafka_incremental_assign(client.handle, list) {
                     client.logger.error("could not assign partitions", metadata: ["error": "\(KafkaError(consuming: error, context: "assign"))"])
@@ -195,6 +229,9 @@ extension KafkaConsumer {
                     client.logger.error("could not assign partitions", metadata: ["error": "\(KafkaError(err, context: "assign"))"])
                 }
             }
+        }
+        if !held.isEmpty {
+            _ = RDKafkaTopicPartitionList.with(heldList) { rd_kafka_pause_partitions(client.handle, $0) }
         }
         client.logger.info("partitions assigned", metadata: [
             "partitions": "\(offsets.map { "\($0.0)@\(Self.describe(offset: $0.1))" }.joined(separator: " "))",
@@ -236,6 +273,10 @@ extension KafkaConsumer {
             case .beginning: (partition, Int64(RD_KAFKA_OFFSET_BEGINNING))
             case .end: (partition, Int64(RD_KAFKA_OFFSET_END))
             case .committed: (partition, committed[partition] ?? initial)
+            // A placeholder: the partition is paused until its owner seeks it to its start. An
+            // absolute offset needs no offset look-up, which could complete after the seek and
+            // move the partition back to where the look-up pointed.
+            case .held: (partition, 0)
             }
         }
     }

@@ -110,6 +110,27 @@ public final class KafkaConsumer: Sendable {
         rd_kafka_queue_yield(queue)
     }
 
+    /// Starts reading a partition that was assigned ``KafkaStartOffset/held``, at `offset` (the
+    /// next record to read). Does nothing for a partition that is not held: one revoked
+    /// meanwhile, or already started.
+    /// - Returns: whether the partition was held and is now started.
+    @discardableResult
+    public func start(_ partition: KafkaTopicPartition, at offset: Int64) -> Bool {
+        let started = state.withLock { $0.buffer.start(partition, at: offset) }
+        if started { wakePollThread() }
+        return started
+    }
+
+    /// The partition's log range on the broker: the earliest offset still stored and the end
+    /// offset (the offset the next record produced will get). One broker round trip, on the
+    /// consumer's thread for blocking calls.
+    /// - Throws: ``KafkaError`` when the broker does not answer within `timeout`.
+    public func logRange(of partition: KafkaTopicPartition, timeout: Duration = .seconds(10)) async throws -> Range<Int64> {
+        let client = self.client
+        let (low, high) = try await blocking.run { try client.queryWatermarks(partition, timeout: timeout) }
+        return max(0, low)..<max(0, low, high)
+    }
+
     /// Commits the group's offsets: for each partition, the offset of the next record to read.
     ///
     /// - Throws: ``KafkaError`` with the broker's error when the commit fails (for example

@@ -5,6 +5,7 @@ public struct KafkaStartOffset: Hashable, Sendable, CustomStringConvertible {
         case beginning
         case end
         case committed
+        case held
     }
     let kind: Kind
 
@@ -17,6 +18,11 @@ public struct KafkaStartOffset: Hashable, Sendable, CustomStringConvertible {
     /// Start at the group's committed offset, or at the consumer's
     /// ``KafkaConsumerConfiguration/initialOffset`` when the group has none.
     public static let committed = KafkaStartOffset(kind: .committed)
+    /// Assign the partition but read nothing until its owner calls
+    /// ``KafkaConsumer/start(_:at:)``: for an owner that looks the offset up somewhere slow (a
+    /// database) and must not hold up the rebalance, and librdkafka's poll thread, meanwhile.
+    /// A held partition that is never started is never read.
+    public static let held = KafkaStartOffset(kind: .held)
 
     public var description: String {
         switch kind {
@@ -24,6 +30,7 @@ public struct KafkaStartOffset: Hashable, Sendable, CustomStringConvertible {
         case .beginning: "beginning"
         case .end: "end"
         case .committed: "committed"
+        case .held: "held"
         }
     }
 }

@@ -41,6 +41,8 @@ public final class PrometheusExporter: Sendable {
         ("fraudstream_labels_total", { Int64($0.labels) }),
         ("fraudstream_model_swaps_total", { Int64($0.modelSwaps) }),
         ("fraudstream_end_to_end_latency_overflow_total", { Int64($0.latencyOverflow) }),
+        ("fraudstream_partitions_stopped_total", { Int64($0.stoppedPartitions) }),
+        ("fraudstream_writes_fenced_total", { Int64($0.fencedWrites) }),
     ]
 
     /// The worker's counters, read at each scrape.

@@ -7,6 +7,6 @@ struct Fraudstream: AsyncParsableCommand {
         commandName: "fraudstream",
         abstract: "Real-time fraud scoring: Kafka in, per-account features, an in-process model, PostgreSQL out.",
         version: FraudstreamVersion.current,
-        subcommands: [DemoCommand.self, WorkerCommand.self, DashboardCommand.self, LoadTestCommand.self, GenerateCommand.self, FeaturesCommand.self, TrainCommand.self, ModelCommand.self, EvaluateCommand.self, FlaggedCommand.self, MigrateCommand.self, BrokerCommand.self, VersionCommand.self]
+        subcommands: [DemoCommand.self, WorkerCommand.self, DashboardCommand.self, LoadTestCommand.self, GenerateCommand.self, FeaturesCommand.self, TrainCommand.self, ModelCommand.self, EvaluateCommand.self, FlaggedCommand.self, OffsetsCommand.self, MigrateCommand.self, BrokerCommand.self, VersionCommand.self]
     )
 }

@@ -7,8 +7,8 @@ struct SinkQueueTests {
     /// A replayed batch: no rows (an earlier run wrote them), maybe a checkpoint.
     static func replayed(offset: Int64, snapshotBytes: Int = 0) -> SinkItem {
         let processed = ProcessedBatch(partition: 0, scored: [], deadLetters: [], nextOffset: offset, flaggedCount: 0, lateCount: 0)
-        let checkpoint = snapshotBytes == 0 ? nil : CheckpointDraft(partition: 0, snapshot: [UInt8](repeating: 7, count: snapshotBytes), stateOffset: offset)
-        return .batch(SinkBatch(processed: processed, recordTimestamps: [], consumed: 1_000, checkpoint: checkpoint))
+        let checkpoint = snapshotBytes == 0 ? nil : CheckpointDraft(partition: 0, snapshot: [UInt8](repeating: 7, count: snapshotBytes), stateOffset: offset, ownerEpoch: 1)
+        return .batch(SinkBatch(processed: processed, recordTimestamps: [], consumed: 1_000, checkpoint: checkpoint, ownerEpoch: 1))
     }
 
     /// Pushes `items` from a task and says how many were queued once pushing stalls.

@@ -82,4 +82,27 @@ public struct CheckpointStore: Sendable {
             )
         }
     }
+
+    /// Deletes a partition's checkpoint, inside the caller's transaction, so that its state is
+    /// rebuilt from the start of the partition (an operator accepting a recreated log: a stored
+    /// checkpoint would otherwise keep its larger offset forever).
+    /// - Parameters:
+    ///   - group: The consumer group.
+    ///   - topic: The topic.
+    ///   - partition: The partition.
+    ///   - connection: The connection to write with.
+    /// - Returns: The state offset of the deleted checkpoint, or `nil` if there was none.
+    /// - Throws: ``PostgresError`` from the server.
+    @discardableResult
+    public func delete(group: String, topic: String, partition: Int32, on connection: PostgresConnection) async throws -> Int64? {
+        let rows = try await connection.query(
+            """
+            DELETE FROM \(schema).partition_checkpoints
+            WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3
+            RETURNING state_offset
+            """,
+            [.text(group), .text(topic), .int32(partition)]
+        )
+        return try rows.first.map { try $0[0, as: Int64.self] }
+    }
 }

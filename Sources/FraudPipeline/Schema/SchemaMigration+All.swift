@@ -1,7 +1,7 @@
 extension SchemaMigration {
     /// Every step of the schema, in order. Steps are never edited once released: a change is
     /// a new step.
-    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus, detectionMeasures, labelPositions]
+    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus, detectionMeasures, labelPositions, ownerEpochs]
 
     /// The tables the worker writes and analysts read, with the indexes their queries need.
     static let tables = SchemaMigration(
@@ -286,6 +286,18 @@ extension SchemaMigration {
             ALTER TABLE labels
                 ADD COLUMN source_partition integer NOT NULL DEFAULT -1,
                 ADD COLUMN source_offset bigint NOT NULL DEFAULT -1;
+            """
+    )
+
+    /// An ownership epoch per partition, like a Kafka producer epoch: a worker takes the next
+    /// epoch when it is assigned a partition, and every write for the partition checks that the
+    /// epoch is still the one it took. A worker that lost the partition (paused past its session
+    /// timeout while another took over) is refused instead of racing the new owner.
+    static let ownerEpochs = SchemaMigration(
+        version: 6,
+        name: "stream_offsets keep each partition's ownership epoch, which fences stale owners",
+        sql: """
+            ALTER TABLE stream_offsets ADD COLUMN owner_epoch bigint NOT NULL DEFAULT 0;
             """
     )
 }

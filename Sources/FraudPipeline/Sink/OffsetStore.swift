@@ -7,6 +7,11 @@ import Postgres
 /// every output below it was committed in the same database transaction that stored the offset.
 /// Offsets only ever move forwards (``advance(_:group:topic:on:)`` keeps the larger value), so a
 /// late or repeated write cannot rewind a partition.
+///
+/// Each partition also has an ownership epoch. A worker takes the next one when it is assigned
+/// the partition (``claim(_:group:topic:on:)``), and its writes check, under the row lock, that
+/// the epoch is still theirs: a worker that lost the partition without noticing (paused past its
+/// session timeout) is refused rather than writing over its successor.
 public struct OffsetStore: Sendable {
     /// The PostgreSQL schema holding `stream_offsets` (already migrated).
     public var schema: String
@@ -52,8 +57,101 @@ public struct OffsetStore: Sendable {
         return offsets
     }
 
+    /// A partition's committed next offset and ownership epoch, as one owner saw them.
+    public struct PartitionClaim: Sendable, Hashable {
+        /// The offset of the first record whose output is not stored yet.
+        public var nextOffset: Int64
+        /// The partition's ownership epoch: the claim that took it last.
+        public var ownerEpoch: Int64
+
+        /// Creates a claim.
+        public init(nextOffset: Int64, ownerEpoch: Int64) {
+            self.nextOffset = nextOffset
+            self.ownerEpoch = ownerEpoch
+        }
+    }
+
+    /// Takes ownership of a partition: moves its epoch on (creating its row at offset 0 if it
+    /// has none) and returns the committed next offset with the new epoch.
+    ///
+    /// Waits for a write holding the partition's row lock to end, so the offset returned includes
+    /// it; every write of an earlier owner that had not locked the row yet is refused from now
+    /// on (``lockNextOffsets(of:group:topic:on:)`` reports the new epoch).
+    /// - Parameters:
+    ///   - partition: The partition assigned to the caller.
+    ///   - group: The consumer group.
+    ///   - topic: The topic.
+    ///   - connection: The connection to write with (one statement; no transaction needed).
+    /// - Returns: The committed next offset and the caller's epoch.
+    /// - Throws: ``PostgresError`` from the server.
+    public func claim(_ partition: Int32, group: String, topic: String, on connection: PostgresConnection) async throws -> PartitionClaim {
+        let rows = try await connection.query(
+            """
+            INSERT INTO \(schema).stream_offsets AS current (consumer_group, topic, kafka_partition, next_offset, owner_epoch)
+            VALUES ($1, $2, $3, 0, 1)
+            ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE
+            SET owner_epoch = current.owner_epoch + 1, updated_at = now()
+            RETURNING next_offset, owner_epoch
+            """,
+            [.text(group), .text(topic), .int32(partition)]
+        )
+        let row = rows[0]
+        return PartitionClaim(nextOffset: try row[0, as: Int64.self], ownerEpoch: try row[1, as: Int64.self])
+    }
+
+    /// Sets a partition's committed next offset, for an operator accepting a log that no longer
+    /// holds what was committed (a topic deleted and recreated); moves the epoch on, so a worker
+    /// still holding the partition is refused from its next write.
+    /// - Parameters:
+    ///   - partition: The partition.
+    ///   - nextOffset: The offset to read from next.
+    ///   - group: The consumer group.
+    ///   - topic: The topic.
+    ///   - connection: The connection, inside the caller's transaction when more goes with it.
+    /// - Returns: The offset the partition had before, or `nil` if it had none.
+    /// - Throws: ``PostgresError`` from the server.
+    @discardableResult
+    public func reset(
+        _ partition: Int32, to nextOffset: Int64, group: String, topic: String, on connection: PostgresConnection
+    ) async throws -> Int64? {
+        let rows = try await connection.query(
+            """
+            WITH previous AS (
+                SELECT next_offset FROM \(schema).stream_offsets
+                WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = $3 FOR UPDATE
+            ), updated AS (
+                INSERT INTO \(schema).stream_offsets AS current (consumer_group, topic, kafka_partition, next_offset, owner_epoch)
+                VALUES ($1, $2, $3, $4, 1)
+                ON CONFLICT (consumer_group, topic, kafka_partition) DO UPDATE
+                SET next_offset = excluded.next_offset, owner_epoch = current.owner_epoch + 1, updated_at = now()
+            )
+            SELECT next_offset FROM previous
+            """,
+            [.text(group), .text(topic), .int32(partition), .int64(nextOffset)]
+        )
+        return try rows.first.map { try $0[0, as: Int64.self] }
+    }
+
+    /// Every partition of `topic` with a row, with its committed next offset and ownership epoch.
+    /// - Parameters:
+    ///   - group: The consumer group.
+    ///   - topic: The topic.
+    ///   - connection: The connection to read with.
+    /// - Throws: ``PostgresError`` from the server.
+    public func claims(group: String, topic: String, on connection: PostgresConnection) async throws -> [Int32: PartitionClaim] {
+        let rows = try await connection.query(
+            "SELECT kafka_partition, next_offset, owner_epoch FROM \(schema).stream_offsets WHERE consumer_group = $1 AND topic = $2",
+            [.text(group), .text(topic)]
+        )
+        var claims: [Int32: PartitionClaim] = [:]
+        for row in rows {
+            claims[try row[0, as: Int32.self]] = PartitionClaim(nextOffset: try row[1, as: Int64.self], ownerEpoch: try row[2, as: Int64.self])
+        }
+        return claims
+    }
+
     /// Locks the `stream_offsets` rows of `partitions` until the caller's transaction ends, and
-    /// returns their committed next offsets.
+    /// returns their committed next offsets and ownership epochs.
     ///
     /// Rows are locked in partition order, so two writers locking overlapping partitions cannot
     /// deadlock. A partition without a row gets one at offset 0 first: `SELECT ... FOR UPDATE`
@@ -65,7 +163,8 @@ public struct OffsetStore: Sendable {
     ///   - group: The consumer group.
     ///   - topic: The topic.
     ///   - connection: A connection inside a transaction.
-    /// - Returns: The next offset of every partition in `partitions` (0 for a new one).
+    /// - Returns: The next offset and epoch of every partition in `partitions` (0 and 0 for a
+    ///   new one).
     /// - Throws: ``PostgresError`` from the server.
     /// - Important: Call inside a transaction (``PostgresConnection/withTransaction(isolation:_:)``);
     ///   outside one the lock is released at once.
@@ -74,7 +173,7 @@ public struct OffsetStore: Sendable {
         group: String,
         topic: String,
         on connection: PostgresConnection
-    ) async throws -> [Int32: Int64] {
+    ) async throws -> [Int32: PartitionClaim] {
         guard !partitions.isEmpty else { return [:] }
         let list = Self.arrayLiteral(partitions)
         var offsets = try await selectForUpdate(list, group: group, topic: topic, on: connection)
@@ -114,21 +213,21 @@ public struct OffsetStore: Sendable {
         )
     }
 
-    private func selectForUpdate(_ list: String, group: String, topic: String, on connection: PostgresConnection) async throws -> [Int32: Int64] {
+    private func selectForUpdate(_ list: String, group: String, topic: String, on connection: PostgresConnection) async throws -> [Int32: PartitionClaim] {
         let rows = try await connection.query(
             """
-            SELECT kafka_partition, next_offset FROM \(schema).stream_offsets
+            SELECT kafka_partition, next_offset, owner_epoch FROM \(schema).stream_offsets
             WHERE consumer_group = $1 AND topic = $2 AND kafka_partition = ANY($3::integer[])
             ORDER BY kafka_partition
             FOR UPDATE
             """,
             [.text(group), .text(topic), .text(list)]
         )
-        var offsets: [Int32: Int64] = [:]
+        var claims: [Int32: PartitionClaim] = [:]
         for row in rows {
-            offsets[try row[0, as: Int32.self]] = try row[1, as: Int64.self]
+            claims[try row[0, as: Int32.self]] = PartitionClaim(nextOffset: try row[1, as: Int64.self], ownerEpoch: try row[2, as: Int64.self])
         }
-        return offsets
+        return claims
     }
 
     /// A PostgreSQL array literal such as `{0,3,7}`.

@@ -6,7 +6,9 @@ import Postgres
 /// Each ``write(_:nextOffsets:group:topic:)`` is one database transaction that
 /// 1. locks the batch's rows in `stream_offsets` and reads their committed next offsets, so two
 ///    workers that both believe they own a partition are serialised, and the second one sees
-///    what the first committed;
+///    what the first committed; with `ownerEpochs`, it also refuses the whole write
+///    (``ScoredTransactionSinkError/Code/fenced``) when another owner has claimed one of the
+///    partitions since the caller did;
 /// 2. drops the rows below those offsets: they were committed before a crash or a rebalance, and
 ///    dropping them is what makes replay exactly-once;
 /// 3. copies the remaining rows into `scored_transactions` with a plain binary COPY, the fast
@@ -99,6 +101,9 @@ public actor ScoredTransactionSink {
     ///     partitions without rows (records that produced no output, such as rejects).
     ///   - group: The consumer group, the key of `stream_offsets`.
     ///   - topic: The topic the rows were read from.
+    ///   - ownerEpochs: The epoch the caller claimed for each partition it owns
+    ///     (``OffsetStore/claim(_:group:topic:on:)``); a partition named here whose epoch has
+    ///     moved on fences the write. Partitions left out are not checked.
     ///   - alongside: More work for the same database transaction, run after the rows are
     ///     stored and the offsets advanced, and before `COMMIT` (the worker records rejects,
     ///     saves checkpoints and sends the alerts of the rows this write stored here); it is
@@ -107,8 +112,9 @@ public actor ScoredTransactionSink {
     ///     again. What it throws rolls everything back.
     /// - Returns: How many rows were written, dropped as already written, or recorded as
     ///   duplicates.
-    /// - Throws: ``ScoredTransactionSinkError``: `invalidBatch` before touching the database, or
-    ///   `database` with the step and the ``PostgresError``; the transaction is rolled back, so
+    /// - Throws: ``ScoredTransactionSinkError``: `invalidBatch` before touching the database,
+    ///   `fenced` when a partition has a newer owner, or `database` with the step and the
+    ///   ``PostgresError``; the transaction is rolled back, so
     ///   no row and no offset of the batch is stored. Retry when ``ScoredTransactionSinkError/isRetryable``.
     @discardableResult
     public func write(
@@ -116,6 +122,7 @@ public actor ScoredTransactionSink {
         nextOffsets: [Int32: Int64],
         group: String,
         topic: String,
+        ownerEpochs: [Int32: Int64] = [:],
         alongside: @Sendable (PostgresConnection, Set<RowPosition>) async throws -> Void = { _, _ in }
     ) async throws -> WriteSummary {
         try validate(batch, nextOffsets: nextOffsets, group: group, topic: topic)
@@ -126,7 +133,19 @@ public actor ScoredTransactionSink {
         do {
             return try await connection.withTransaction { connection in
                 step = "locking stream_offsets of partitions \(nextOffsets.keys.sorted())"
-                let committed = try await offsets.lockNextOffsets(of: nextOffsets.keys, group: group, topic: topic, on: connection)
+                let claims = try await offsets.lockNextOffsets(of: nextOffsets.keys, group: group, topic: topic, on: connection)
+                var fenced: [Int32: Int64] = [:]
+                for (partition, epoch) in ownerEpochs where nextOffsets[partition] != nil {
+                    let current = claims[partition]?.ownerEpoch ?? 0
+                    if current != epoch { fenced[partition] = current }
+                }
+                if !fenced.isEmpty {
+                    var error = ScoredTransactionSinkError(
+                        .fenced, step: "checking the ownership of partitions \(fenced.keys.sorted())", group: group, topic: topic)
+                    error.fencedPartitions = fenced
+                    throw error
+                }
+                let committed = claims.mapValues(\.nextOffset)
                 let rows = encoder.encode(batch.lazy.filter { $0.offset >= committed[$0.partition, default: 0] })
                 var summary = WriteSummary(alreadyWritten: batch.count - rows)
                 var notWritten: Set<RowPosition> = []

@@ -8,6 +8,7 @@ public struct ScoredTransactionSinkError: Error, Sendable, CustomStringConvertib
         private enum Kind: Hashable, Sendable {
             case invalidBatch
             case database
+            case fenced
         }
 
         private let kind: Kind
@@ -21,12 +22,17 @@ public struct ScoredTransactionSinkError: Error, Sendable, CustomStringConvertib
         public static let invalidBatch = Code(.invalidBatch)
         /// PostgreSQL failed a step of the write; see ``ScoredTransactionSinkError/underlying``.
         public static let database = Code(.database)
+        /// Another owner claimed partitions of the batch (their ownership epoch moved on since
+        /// the caller claimed them): the caller lost them and must stop writing for them; see
+        /// ``ScoredTransactionSinkError/fencedPartitions``. Not retryable.
+        public static let fenced = Code(.fenced)
 
         /// The code's name.
         public var description: String {
             switch kind {
             case .invalidBatch: "invalidBatch"
             case .database: "database"
+            case .fenced: "fenced"
             }
         }
     }
@@ -41,6 +47,8 @@ public struct ScoredTransactionSinkError: Error, Sendable, CustomStringConvertib
     public var topic: String
     /// The database's error, for ``Code/database``.
     public var underlying: PostgresError?
+    /// For ``Code/fenced``: each partition another owner claimed, with the epoch it holds now.
+    public var fencedPartitions: [Int32: Int64] = [:]
 
     /// Creates an error.
     /// - Parameters:

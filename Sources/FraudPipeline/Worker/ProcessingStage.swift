@@ -25,6 +25,7 @@ struct ProcessingStage: Sendable {
         /// The offset the next record must have; earlier ones are stale and dropped.
         var expectedOffset: Int64
         var replayUntil: Int64
+        var ownerEpoch: Int64
         var lastCheckpoint: ContinuousClock.Instant
         var replaying: Bool
         /// The ``ModelSelection`` generation of the processor's model; -1 until the first batch.
@@ -43,14 +44,30 @@ struct ProcessingStage: Sendable {
                 slots[batch.topicPartition.partition] = slot
                 await queue.push(.batch(output))
             case .kafka(.gap(let gap)):
-                report(gap, replayUntil: slots[gap.topicPartition.partition]?.replayUntil ?? 0)
+                guard let slot = slots[gap.topicPartition.partition] else { continue }
+                guard gap.lostOffsets != nil else {
+                    // The log ends before where this partition stands: the topic was deleted and
+                    // recreated, or truncated. Reading on would drop the new records below the
+                    // committed offset as replays, so the partition stops until an operator decides.
+                    slots[gap.topicPartition.partition] = nil
+                    metrics.update { [count = slots.count] in
+                        $0.assignedPartitions = count
+                        $0.stoppedPartitions += 1
+                    }
+                    logger.error(LogEndsBeforeCommittedOffset.message, metadata: LogEndsBeforeCommittedOffset.metadata(
+                        partition: gap.topicPartition.partition, committedOffset: max(slot.replayUntil, slot.expectedOffset),
+                        log: gap.earliestAvailableOffset..<max(gap.earliestAvailableOffset, gap.latestAvailableOffset)))
+                    continue
+                }
+                report(gap, replayUntil: slot.replayUntil)
                 slots[gap.topicPartition.partition]?.expectedOffset = gap.resumeOffset
                 consumer.skipGap(gap)
             case .control(.assign(let partitions, let installed)):
                 for assigned in partitions {
                     slots[assigned.processor.partition] = Slot(
                         processor: assigned.processor, expectedOffset: assigned.startOffset,
-                        replayUntil: assigned.replayUntil, lastCheckpoint: staggeredStart(assigned.processor.partition),
+                        replayUntil: assigned.replayUntil, ownerEpoch: assigned.ownerEpoch,
+                        lastCheckpoint: staggeredStart(assigned.processor.partition),
                         replaying: assigned.startOffset < assigned.replayUntil)
                 }
                 metrics.update { [count = slots.count] in $0.assignedPartitions = count }
@@ -60,12 +77,20 @@ struct ProcessingStage: Sendable {
                 for partition in partitions {
                     guard let slot = slots.removeValue(forKey: partition) else { continue }
                     checkpoints.append(CheckpointDraft(
-                        partition: partition, snapshot: await slot.processor.snapshot(), stateOffset: slot.expectedOffset))
+                        partition: partition, snapshot: await slot.processor.snapshot(), stateOffset: slot.expectedOffset,
+                        ownerEpoch: slot.ownerEpoch))
                 }
                 metrics.update { [count = slots.count] in $0.assignedPartitions = count }
                 if await !queue.push(.drain(DrainRequest(checkpoints: checkpoints, done: drained))) {
                     drained.complete()
                 }
+            case .control(.drop(let current)):
+                for (partition, epoch) in current where (slots[partition]?.ownerEpoch ?? .max) < epoch {
+                    slots[partition] = nil
+                }
+                metrics.update { [count = slots.count] in $0.assignedPartitions = count }
+            case .control(.fail(let error)):
+                throw error
             }
         }
     }
@@ -128,11 +153,12 @@ struct ProcessingStage: Sendable {
         if now - slot.lastCheckpoint >= checkpointInterval {
             slot.lastCheckpoint = now
             checkpoint = CheckpointDraft(
-                partition: batch.topicPartition.partition, snapshot: await slot.processor.snapshot(), stateOffset: processed.nextOffset)
+                partition: batch.topicPartition.partition, snapshot: await slot.processor.snapshot(), stateOffset: processed.nextOffset,
+                ownerEpoch: slot.ownerEpoch)
         }
         return SinkBatch(
             processed: processed, recordTimestamps: Self.timestamps(of: processed.scored, in: batch),
-            consumed: batch.records.count, checkpoint: checkpoint)
+            consumed: batch.records.count, checkpoint: checkpoint, ownerEpoch: slot.ownerEpoch)
     }
 
     /// Gives the slot's processor the selected model; the batch about to be processed is the

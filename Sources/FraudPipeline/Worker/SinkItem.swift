@@ -8,6 +8,20 @@ enum SinkItem: Sendable {
     /// checkpoints, then signal `done`.
     case drain(DrainRequest)
 
+    /// The item without what it holds for partitions claimed since by another owner: `current`
+    /// maps a partition to its epoch now, and what carries an older epoch is dropped. `nil` when
+    /// nothing is left to write or to signal.
+    func removingStale(_ current: [Int32: Int64]) -> SinkItem? {
+        switch self {
+        case .batch(let batch):
+            guard let epoch = current[batch.processed.partition] else { return self }
+            return batch.ownerEpoch < epoch ? nil : self
+        case .drain(var request):
+            request.checkpoints.removeAll { checkpoint in current[checkpoint.partition].map { checkpoint.ownerEpoch < $0 } ?? false }
+            return .drain(request)
+        }
+    }
+
     /// The rows the item adds to the sink's next write.
     var rowCount: Int {
         switch self {
@@ -36,6 +50,9 @@ struct SinkBatch: Sendable {
     var consumed: Int
     /// The partition's state after this batch, when a checkpoint was due.
     var checkpoint: CheckpointDraft?
+    /// The ownership epoch the worker claimed for the partition; the write is refused if the
+    /// partition has a newer one.
+    var ownerEpoch: Int64
 }
 
 /// A partition's feature state and the offset of the first record it does not include.
@@ -43,6 +60,8 @@ struct CheckpointDraft: Sendable {
     var partition: Int32
     var snapshot: [UInt8]
     var stateOffset: Int64
+    /// The ownership epoch the worker claimed for the partition.
+    var ownerEpoch: Int64
 }
 
 /// A request to finish the work of released partitions.

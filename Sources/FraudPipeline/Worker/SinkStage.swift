@@ -14,6 +14,11 @@ import Synchronization
 /// least once on Kafka, exactly once in the tables). A write that fails
 /// because PostgreSQL or Kafka is unavailable is retried, with backoff, until it succeeds; the
 /// queue meanwhile fills up and stops processing, which pauses the partitions.
+///
+/// Every write names the ownership epoch the worker claimed for each of its partitions. When
+/// another worker has claimed one since, the write is refused (fenced): the stage logs it, drops
+/// that partition's items, tells processing to drop the partition (``onFenced``), and writes the
+/// rest.
 struct SinkStage: Sendable {
     let queue: SinkQueue
     let sink: ScoredTransactionSink
@@ -28,11 +33,27 @@ struct SinkStage: Sendable {
     let flushInterval: Duration
     let retry: DatabaseRetry
     let logger: Logger
+    /// Told which partitions another owner took over, with the epoch they have now; what this
+    /// worker holds for them under an older epoch is not written.
+    var onFenced: @Sendable ([Int32: Int64]) -> Void = { _ in }
 
     /// Writes until the queue is finished and empty.
     func run() async throws {
-        while let items = await queue.take(maxRows: maxBatchRows, linger: flushInterval) {
-            try await write(items)
+        while var items = await queue.take(maxRows: maxBatchRows, linger: flushInterval) {
+            while true {
+                do {
+                    try await write(items)
+                    break
+                } catch let error as ScoredTransactionSinkError where error.code == .fenced {
+                    metrics.update { $0.fencedWrites += 1 }
+                    logger.error("another worker owns these partitions now; this worker's write for them was refused and it stops processing them", metadata: [
+                        "partitions": "\(error.fencedPartitions.keys.sorted())",
+                        "currentEpochs": "\(error.fencedPartitions.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" })",
+                    ])
+                    onFenced(error.fencedPartitions)
+                    items = items.compactMap { $0.removingStale(error.fencedPartitions) }
+                }
+            }
         }
     }
 
@@ -43,6 +64,7 @@ struct SinkStage: Sendable {
         var nextOffsets: [Int32: Int64] = [:]
         var letters: [DeadLetter] = []
         var checkpoints: [Int32: CheckpointDraft] = [:]
+        var ownerEpochs: [Int32: Int64] = [:]
         var drains: [DrainRequest] = []
         var consumed = 0
         var flagged = 0
@@ -50,6 +72,7 @@ struct SinkStage: Sendable {
 
         mutating func add(_ checkpoint: CheckpointDraft) {
             checkpoints[checkpoint.partition] = checkpoint
+            ownerEpochs[checkpoint.partition] = min(ownerEpochs[checkpoint.partition] ?? .max, checkpoint.ownerEpoch)
             nextOffsets[checkpoint.partition] = max(nextOffsets[checkpoint.partition] ?? checkpoint.stateOffset, checkpoint.stateOffset)
         }
     }
@@ -64,6 +87,9 @@ struct SinkStage: Sendable {
                 write.timestamps += batch.recordTimestamps
                 write.letters += processed.deadLetters
                 write.nextOffsets[processed.partition] = max(write.nextOffsets[processed.partition] ?? 0, processed.nextOffset)
+                // Items of one partition may span a re-assignment: check the oldest epoch, so a
+                // stale item fences the write and is dropped, rather than riding on a newer claim.
+                write.ownerEpochs[processed.partition] = min(write.ownerEpochs[processed.partition] ?? .max, batch.ownerEpoch)
                 write.consumed += batch.consumed
                 write.flagged += processed.flaggedCount
                 write.late += processed.lateCount
@@ -73,7 +99,10 @@ struct SinkStage: Sendable {
                 write.drains.append(request)
             }
         }
-        defer { for drain in write.drains { drain.done.complete() } }
+        // Drains are signalled once written, or once the write failed for good; a fenced write
+        // is tried again without the lost partitions, and signals then.
+        var signalDrains = true
+        defer { if signalDrains { for drain in write.drains { drain.done.complete() } } }
         guard !write.nextOffsets.isEmpty else { return }
 
         // Most writes have no dead letters: start no task for them.
@@ -85,7 +114,9 @@ struct SinkStage: Sendable {
         let started = ContinuousClock.now
         let summary = try await retry.run("writing \(write.rows.count) rows of partitions \(write.nextOffsets.keys.sorted())") {
             do {
-                return try await sink.write(write.rows, nextOffsets: write.nextOffsets, group: group, topic: topic) {
+                return try await sink.write(
+                    write.rows, nextOffsets: write.nextOffsets, group: group, topic: topic, ownerEpochs: write.ownerEpochs
+                ) {
                     [write, deadLetters, alerts, checkpoints, group, topic] connection, notWritten in
                     // Alerts only for the rows this write stored, sent while the rest is written.
                     async let alerted: Void = alerting
@@ -106,6 +137,9 @@ struct SinkStage: Sendable {
                         throw PublicationError(underlying: error)
                     }
                 }
+            } catch let error as ScoredTransactionSinkError where error.code == .fenced {
+                signalDrains = false
+                throw error
             } catch {
                 metrics.update { $0.sinkRetries += 1 }
                 throw error

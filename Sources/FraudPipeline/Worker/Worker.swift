@@ -1,3 +1,4 @@
+import FraudCore
 import AsyncAlgorithms
 import FraudModel
 import Kafka
@@ -39,6 +40,7 @@ public final class Worker: Service, Sendable {
 
     private struct RunState {
         var stopRequested = false
+        var stopping = Completion()
         var consumer: KafkaConsumer?
         var control: AsyncStream<ProcessingInput>.Continuation?
     }
@@ -80,6 +82,7 @@ public final class Worker: Service, Sendable {
     public func stop() {
         let (consumer, control) = runState.withLock { state in
             state.stopRequested = true
+            state.stopping.complete()
             return (state.consumer, state.control)
         }
         guard let consumer else { return }
@@ -101,9 +104,20 @@ public final class Worker: Service, Sendable {
         }
 
         let controlConnection = try await PostgresConnection.connect(configuration.database, logger: logger)
+        let migrator = try SchemaMigrator(schema: configuration.schema)
         if configuration.migrate {
-            let applied = try await SchemaMigrator(schema: configuration.schema).migrate(controlConnection, logger: logger)
+            let applied = try await migrator.migrate(controlConnection, logger: logger)
             if !applied.isEmpty { logger.notice("schema migrated", metadata: ["versions": "\(applied.map(\.version))"]) }
+        } else {
+            let applied = try await migrator.appliedVersions(controlConnection)
+            let wanted = migrator.migrations.map(\.version)
+            guard applied == wanted else {
+                await controlConnection.close()
+                throw WorkerConfigurationError(
+                    setting: "no-migrate",
+                    problem: "schema \(configuration.schema) has migrations \(applied) applied, and this build needs \(wanted): "
+                        + "run `fraudstream migrate` with the same --database and --schema first, or start the worker without --no-migrate")
+            }
         }
         let sinkConnection = try await PostgresConnection.connect(configuration.database, logger: logger)
         let registry = try ModelRegistry(schema: configuration.schema)
@@ -128,10 +142,12 @@ public final class Worker: Service, Sendable {
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
 
         let (controlStream, control) = AsyncStream<ProcessingInput>.makeStream()
+        let takeover = PartitionTakeover()
         let listener = WorkerRebalanceListener(
             control: control, connection: controlConnection, configuration: configuration,
-            models: models, retry: retry, logger: logger)
+            models: models, retry: retry, takeover: takeover, metrics: metrics, logger: logger)
         let consumer = try KafkaConsumer(configuration: consumerConfiguration(), listener: listener, logger: logger)
+        takeover.attach(consumer)
         let labelsConsumer = try configuration.labelsTopic.map { topic in
             var labels = consumerConfiguration(topic: topic, group: configuration.group + ".labels")
             labels.clientID = "fraudstream-worker-labels"
@@ -154,7 +170,7 @@ public final class Worker: Service, Sendable {
         let processing = ProcessingStage(
             queue: queue, consumer: consumer, metrics: metrics, checkpointInterval: configuration.checkpointInterval,
             models: models, logger: logger)
-        let sinkStage = SinkStage(
+        var sinkSetup = SinkStage(
             queue: queue,
             sink: ScoredTransactionSink(connection: sinkConnection, schema: configuration.schema, rowCapacity: configuration.maxBatchRows),
             deadLetters: DeadLetterSink(producer: producer, topic: configuration.deadLetterTopic, schema: configuration.schema, logger: logger),
@@ -162,6 +178,8 @@ public final class Worker: Service, Sendable {
             checkpoints: CheckpointStore(schema: configuration.schema), committer: committer, metrics: metrics,
             group: configuration.group, topic: configuration.transactionsTopic,
             maxBatchRows: configuration.maxBatchRows, flushInterval: configuration.flushInterval, retry: retry, logger: logger)
+        sinkSetup.onFenced = { partitions in control.yield(.control(.drop(partitions))) }
+        let sinkStage = sinkSetup
         let input = merge(consumer.events.map { @Sendable event in ProcessingInput.kafka(event) }, controlStream)
 
         let committerTask = Task { await committer.run(every: .seconds(1)) }
@@ -181,25 +199,57 @@ public final class Worker: Service, Sendable {
         }
 
         var failure: (any Error)?
-        await withTaskGroup(of: (any Error)?.self) { group in
+        var pastDeadline = false
+        let stopping = runState.withLock { $0.stopping }
+        await withTaskGroup(of: StageOutcome.self) { group in
             group.addTask {
-                do { try await processing.run(input) } catch { return error }
-                return nil
+                do { try await processing.run(input) } catch { return .failed(error) }
+                return .finished
             }
             group.addTask {
-                do { try await sinkStage.run() } catch { return error }
-                return nil
+                do { try await sinkStage.run() } catch { return .failed(error) }
+                return .finished
             }
-            for await result in group {
-                guard let error = result, failure == nil else { continue }
-                failure = error
-                logger.critical("worker stage failed; stopping", metadata: ["error": "\(error)"])
-                // Nothing will drain now: end the hand-offs first so the consumer's close does
-                // not wait for them.
-                control.finish()
-                queue.finish()
-                stop()
+            // A stop ends within the drain timeout plus a margin even when PostgreSQL is away:
+            // what is not written by then stays uncommitted, and the next owner replays it.
+            group.addTask {
+                await stopping.wait()
+                do { try await Task.sleep(for: configuration.drainTimeout + Self.stopMargin) } catch { return .finished }
+                return .deadline
             }
+            var running = 2
+            for await outcome in group {
+                switch outcome {
+                case .finished:
+                    running -= 1
+                case .deadline:
+                    pastDeadline = true
+                    logger.error("stopping before everything in flight was written (PostgreSQL or Kafka unavailable); it is not committed, and the next owner of the partitions replays it", metadata: [
+                        "waited": "\(configuration.drainTimeout + Self.stopMargin)",
+                    ])
+                    control.finish()
+                    queue.finish()
+                    group.cancelAll()
+                    continue
+                case .failed(let error):
+                    running -= 1
+                    if failure == nil, !(pastDeadline && error is CancellationError) {
+                        failure = error
+                        logger.critical("worker stage failed; stopping", metadata: ["error": "\(error)"])
+                        // Nothing will drain now: end the hand-offs first so the consumer's close does
+                        // not wait for them.
+                        control.finish()
+                        queue.finish()
+                        stop()
+                    }
+                }
+                if running == 0 { group.cancelAll() }
+            }
+        }
+        takeover.cancelAll()
+        if pastDeadline {
+            labelsTask?.cancel()
+            failure = failure ?? WorkerStopTimeout(waited: configuration.drainTimeout + Self.stopMargin)
         }
 
         committerTask.cancel()
@@ -226,6 +276,18 @@ public final class Worker: Service, Sendable {
         if let failure { throw failure }
     }
 
+    /// What a stop may take beyond the drain timeout (the sink's last write, closing clients)
+    /// before the worker gives up on what is still unwritten.
+    static let stopMargin: Duration = .seconds(5)
+
+    /// How one of the worker's concurrent jobs ended.
+    private enum StageOutcome {
+        case finished
+        case failed(any Error)
+        /// The stop took longer than the drain timeout plus ``stopMargin``.
+        case deadline
+    }
+
     /// The registry's active version if it has one this build can score with, else ``model``.
     private func startingModel(registry: ModelRegistry, connection: PostgresConnection) async -> (ModelFile, String) {
         do {
@@ -250,10 +312,24 @@ public final class Worker: Service, Sendable {
         consumer.clientID = "fraudstream-worker"
         consumer.initialOffset = .beginning
         consumer.sessionTimeout = configuration.sessionTimeout
+        consumer.additionalProperties["max.poll.interval.ms"] = String(FeatureConfiguration.milliseconds(configuration.maxPollInterval))
         consumer.fetchMaxWait = configuration.fetchMaxWait
         consumer.maxBatchSize = configuration.maxRecordsPerBatch
         consumer.additionalProperties.merge(configuration.kafkaProperties) { _, given in given }
         return consumer
+    }
+}
+
+/// A stop that could not write everything in flight within the drain timeout plus a margin,
+/// because PostgreSQL or Kafka was unavailable; nothing is lost (it was not committed, and the
+/// next owner replays it).
+public struct WorkerStopTimeout: Error, Sendable, CustomStringConvertible {
+    /// How long the stop waited.
+    public var waited: Duration
+
+    public var description: String {
+        "stopped after \(waited) with batches still unwritten (PostgreSQL or Kafka unavailable); they were not committed, "
+            + "and the next worker to own their partitions reads them again"
     }
 }
 

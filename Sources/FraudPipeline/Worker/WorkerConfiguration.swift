@@ -35,6 +35,17 @@ public struct WorkerConfiguration: Sendable {
     public var checkpointInterval: Duration = .seconds(5)
     /// How long a revocation or a graceful stop waits for in-flight batches to be written.
     public var drainTimeout: Duration = .seconds(15)
+    /// librdkafka's `max.poll.interval.ms`, set deliberately: the longest the consumer's poll
+    /// thread may go without polling before the member leaves its group. Only a revocation
+    /// blocks it (for up to ``drainTimeout``; assignments never wait for the database), so the
+    /// default is ``drainTimeout`` plus a minute. A `max.poll.interval.ms` in
+    /// ``kafkaProperties`` overrides it and must exceed ``drainTimeout``.
+    public var maxPollInterval: Duration {
+        if let given = kafkaProperties["max.poll.interval.ms"], let milliseconds = Int64(given) {
+            return .milliseconds(milliseconds)
+        }
+        return drainTimeout + .seconds(60)
+    }
     /// The Kafka session timeout; a crashed worker's partitions move after this long.
     public var sessionTimeout: Duration = .seconds(10)
     /// The longest a broker holds an empty fetch; it bounds the latency at low rates.
@@ -87,6 +98,12 @@ public struct WorkerConfiguration: Sendable {
         try require(checkpointInterval >= .milliseconds(100), "checkpoint-interval", "\(checkpointInterval) is below 100 ms")
         try require(drainTimeout > .zero, "drain-timeout", "must be positive")
         try require(sessionTimeout >= .seconds(1) && sessionTimeout <= .seconds(300), "session-timeout", "\(sessionTimeout) is outside 1…300 s")
+        if let given = kafkaProperties["max.poll.interval.ms"] {
+            try require(
+                Int64(given).map { .milliseconds($0) > drainTimeout && .milliseconds($0) >= sessionTimeout } ?? false, "kafka-property",
+                "max.poll.interval.ms=\(given) must be a number of milliseconds above --drain-timeout (\(drainTimeout)) and at least "
+                    + "--session-timeout (\(sessionTimeout)): a revocation blocks polling for up to the drain timeout")
+        }
         try require(fetchMaxWait >= .milliseconds(1) && fetchMaxWait <= .seconds(5), "fetch-max-wait", "\(fetchMaxWait) is outside 1 ms…5 s")
         try require(maxClockSkew >= .seconds(1), "max-clock-skew", "\(maxClockSkew) is below 1 s")
         try require((1...100_000).contains(maxRecordsPerBatch), "max-records-per-batch", "\(maxRecordsPerBatch) is outside 1…100000")

@@ -45,6 +45,11 @@ public final class WorkerMetrics: Sendable {
         public var late = 0
         /// Records lost to retention before they were read (offset gaps).
         public var lostToRetention: Int64 = 0
+        /// Times a partition was stopped because its log ends before its committed offset (the
+        /// topic was deleted and recreated, or truncated); see `fraudstream offsets reset`.
+        public var stoppedPartitions = 0
+        /// Sink writes refused because another worker had claimed one of their partitions.
+        public var fencedWrites = 0
         /// Database transactions committed by the sink.
         public var sinkWrites = 0
         /// Sink writes that failed and were retried.

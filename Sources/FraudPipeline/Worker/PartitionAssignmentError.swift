@@ -1,0 +1,27 @@
+import Postgres
+
+/// Taking over a partition failed in a way no retry can fix; the worker stops with this error,
+/// which says what to do.
+struct PartitionAssignmentError: Error, CustomStringConvertible {
+    /// The partition being taken over.
+    var partition: Int32
+    /// The PostgreSQL schema the worker uses.
+    var schema: String
+    /// What failed.
+    var underlying: any Error
+
+    var description: String {
+        let text = "could not take over partition \(partition): \(underlying)"
+        let state = (underlying as? PostgresError)?.sqlState
+        switch state {
+        case "42501":
+            return text + "; grant the worker's database role SELECT, INSERT, UPDATE and DELETE on the tables of schema \(schema) "
+                + "(and USAGE on the schema), or run the worker as the role that ran `fraudstream migrate`"
+        case "42P01", "3F000":
+            return text + "; the tables of schema \(schema) are missing: run `fraudstream migrate` with the same --database and "
+                + "--schema, or start the worker without --no-migrate"
+        default:
+            return text
+        }
+    }
+}

@@ -43,6 +43,7 @@ public final class PrometheusExporter: Sendable {
         ("fraudstream_end_to_end_latency_overflow_total", { Int64($0.latencyOverflow) }),
         ("fraudstream_partitions_stopped_total", { Int64($0.stoppedPartitions) }),
         ("fraudstream_writes_fenced_total", { Int64($0.fencedWrites) }),
+        ("fraudstream_outbox_sent_total", { Int64($0.outboxSent) }),
     ]
 
     /// The worker's counters, read at each scrape.

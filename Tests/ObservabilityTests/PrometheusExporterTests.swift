@@ -26,7 +26,7 @@ struct PrometheusExporterTests {
         "fraudstream_transactions_duplicate_total", "fraudstream_records_lost_to_retention_total",
         "fraudstream_sink_retries_total", "fraudstream_checkpoints_total", "fraudstream_labels_total",
         "fraudstream_model_swaps_total", "fraudstream_end_to_end_latency_overflow_total",
-        "fraudstream_partitions_stopped_total", "fraudstream_writes_fenced_total",
+        "fraudstream_partitions_stopped_total", "fraudstream_writes_fenced_total", "fraudstream_outbox_sent_total",
     ]
     static let gaugeNames = [
         "fraudstream_consumer_lag", "fraudstream_assigned_partitions", "fraudstream_checkpoint_age_seconds",
@@ -67,7 +67,7 @@ struct PrometheusExporterTests {
             counters.consumed = 120; counters.scored = 110; counters.written = 100; counters.flagged = 7
             counters.rejected = 3; counters.late = 2; counters.duplicates = 1; counters.lostToRetention = 5
             counters.sinkRetries = 4; counters.checkpoints = 6; counters.labels = 9; counters.modelSwaps = 1
-            counters.latencyOverflow = 8; counters.stoppedPartitions = 2; counters.fencedWrites = 3
+            counters.latencyOverflow = 8; counters.stoppedPartitions = 2; counters.fencedWrites = 3; counters.outboxSent = 11
             counters.assignedPartitions = 2; counters.databaseUnavailable = true
         }
         let first = try Self.scrape(exporter)
@@ -78,7 +78,7 @@ struct PrometheusExporterTests {
             "fraudstream_transactions_duplicate_total": 1, "fraudstream_records_lost_to_retention_total": 5,
             "fraudstream_sink_retries_total": 4, "fraudstream_checkpoints_total": 6, "fraudstream_labels_total": 9,
             "fraudstream_model_swaps_total": 1, "fraudstream_end_to_end_latency_overflow_total": 8,
-            "fraudstream_partitions_stopped_total": 2, "fraudstream_writes_fenced_total": 3,
+            "fraudstream_partitions_stopped_total": 2, "fraudstream_writes_fenced_total": 3, "fraudstream_outbox_sent_total": 11,
         ]
         for (name, value) in expected { #expect(first.value(name) == value, "\(name)") }
         #expect(first.value("fraudstream_database_available") == 0)

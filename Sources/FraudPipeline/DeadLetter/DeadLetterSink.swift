@@ -1,16 +1,14 @@
 import Kafka
-import Logging
 import Postgres
 
-/// Sends messages the decoder rejected to a dead-letter topic and records them in
-/// `rejected_transactions`, so that no input is ever dropped silently.
+/// Keeps messages the decoder rejected, so that no input is ever dropped silently: records them
+/// in `rejected_transactions` and makes their records for the dead-letter topic.
 ///
-/// The two halves are separate so the worker can order them around its own transaction:
-/// ``publish(_:)`` before the batch's database transaction (it waits for the broker's
-/// acknowledgement of every record), then ``record(_:on:)`` inside that transaction, together
-/// with the scored rows and the offsets that cover the rejects. A crash in between publishes
-/// the rejects again on replay (dead-letter delivery is at least once); the table, keyed on
-/// the source position, stores each of them once.
+/// The worker does both inside the batch's database transaction, together with the scored rows
+/// and the offsets that cover the rejects: ``record(_:on:)``, and the ``producerMessage(for:)``
+/// of each letter into the ``Outbox``, which the ``OutboxRelay`` sends after the commit
+/// (dead-letter delivery is at least once; the table, keyed on the source position, stores
+/// each once).
 ///
 /// A dead-letter record is the original record, unchanged: the original bytes as its value,
 /// the original key, plus headers naming why and where it came from
@@ -37,27 +35,18 @@ public struct DeadLetterSink: Sendable {
     /// The largest dead-letter record ``producerConfiguration(bootstrapServers:)`` allows: 4 MiB.
     public static let maxRecordBytes = 4 << 20
 
-    /// The producer the records are sent with.
-    public let producer: KafkaProducer
     /// The dead-letter topic, such as `transactions.dead_letters`.
     public var topic: String
     /// The PostgreSQL schema holding `rejected_transactions` (already migrated).
     public var schema: String
-    /// Where a dead letter too large for the topic is reported.
-    public var logger: Logger
 
     /// Creates a sink.
     /// - Parameters:
-    ///   - producer: The producer to send with; see ``producerConfiguration(bootstrapServers:)``.
     ///   - topic: The dead-letter topic.
     ///   - schema: A migrated schema, such as `fraudstream`.
-    /// - Important: The sink does not close the producer; its owner does.
-    ///   - logger: Where a dead letter too large for the topic is reported.
-    public init(producer: KafkaProducer, topic: String, schema: String, logger: Logger = Logger(label: "fraudstream.dead-letters")) {
-        self.producer = producer
+    public init(topic: String, schema: String) {
         self.topic = topic
         self.schema = schema
-        self.logger = logger
     }
 
     /// A producer configuration for dead-letter records: the defaults, with `message.max.bytes`
@@ -88,47 +77,6 @@ public struct DeadLetterSink: Sendable {
                 KafkaHeader(key: Header.sourceOffset, string: String(message.offset)),
             ]
         )
-    }
-
-    /// Sends every letter to the dead-letter topic and waits until the broker has acknowledged
-    /// each.
-    ///
-    /// The letters are in flight together, so a burst of rejects costs one round of
-    /// acknowledgements; their order on the topic may differ from their order here (each names
-    /// its source partition and offset in its headers).
-    /// - Parameter letters: The rejected messages with their keys.
-    /// A letter the topic refuses as too large (`MSG_SIZE_TOO_LARGE`) is logged and skipped: no
-    /// retry could make it fit, and it is kept whole in `rejected_transactions`.
-    /// - Returns: Where each record was written, in the order of `letters`; `nil` for a letter
-    ///   too large for the topic.
-    /// - Throws: ``Kafka/KafkaError`` when a record is not delivered (for example one larger than
-    ///   the producer's or the broker's limit). Letters before it were delivered; sending all of
-    ///   them again is safe, the table keeps each once.
-    @discardableResult
-    public func publish(_ letters: [DeadLetter]) async throws -> [KafkaDeliveryReport?] {
-        // All in flight at once: one round of acknowledgements, not one per letter.
-        try await withThrowingTaskGroup(of: (Int, KafkaDeliveryReport?).self) { group in
-            for (index, letter) in letters.enumerated() {
-                let message = producerMessage(for: letter)
-                group.addTask { [logger] in
-                    do {
-                        return (index, try await producer.send(message))
-                    } catch let error as KafkaError where error.isRecordTooLarge {
-                        // No retry can make it fit: it stays in rejected_transactions only.
-                        logger.error("dead letter too large for the dead-letter topic; kept in rejected_transactions only", metadata: [
-                            "partition": "\(letter.message.partition)", "offset": "\(letter.message.offset)",
-                            "bytes": "\(letter.message.payload.count)", "error": "\(error)",
-                        ])
-                        return (index, nil)
-                    }
-                }
-            }
-            var reports = [KafkaDeliveryReport?](repeating: nil, count: letters.count)
-            for try await (index, report) in group {
-                reports[index] = report
-            }
-            return reports
-        }
     }
 
     /// Records every letter in `rejected_transactions`, inside the caller's transaction; a

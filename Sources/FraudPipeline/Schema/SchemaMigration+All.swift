@@ -1,7 +1,7 @@
 extension SchemaMigration {
     /// Every step of the schema, in order. Steps are never edited once released: a change is
     /// a new step.
-    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus, detectionMeasures, labelPositions, ownerEpochs]
+    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus, detectionMeasures, labelPositions, ownerEpochs, outbox]
 
     /// The tables the worker writes and analysts read, with the indexes their queries need.
     static let tables = SchemaMigration(
@@ -298,6 +298,24 @@ extension SchemaMigration {
         name: "stream_offsets keep each partition's ownership epoch, which fences stale owners",
         sql: """
             ALTER TABLE stream_offsets ADD COLUMN owner_epoch bigint NOT NULL DEFAULT 0;
+            """
+    )
+
+    /// Alerts and dead letters wait here, written in the same transaction as the rows they
+    /// belong to, until the worker's relay has them acknowledged by the broker: no database
+    /// transaction waits for Kafka any more.
+    static let outbox = SchemaMigration(
+        version: 7,
+        name: "an outbox for alerts and dead letters, sent after the commit",
+        sql: """
+            CREATE TABLE outbox (
+                id bigserial PRIMARY KEY,
+                topic text NOT NULL,
+                message_key bytea,
+                payload bytea NOT NULL,
+                headers bytea,
+                created_at timestamptz NOT NULL DEFAULT now()
+            );
             """
     )
 }

@@ -48,11 +48,10 @@ struct DatabaseRetry: Sendable {
                 failures += 1
                 if firstFailure == nil {
                     firstFailure = .now
-                    // The write waits for Kafka too (alerts and dead letters go out before COMMIT):
-                    // say which side is away.
+                    // The outbox relay's pass waits for Kafka too: say which side is away.
                     kafkaOutage = error is PublicationError
                     let message: Logger.Message = kafkaOutage
-                        ? "Kafka unavailable for alerts or dead letters; retrying the write with backoff until they are delivered"
+                        ? "Kafka unavailable for alerts or dead letters; they wait in the outbox, retried with backoff until delivered"
                         : "database unavailable; retrying with backoff until it is back"
                     logger.warning(message, metadata: ["operation": "\(what())", "error": "\(error)"])
                     if !kafkaOutage { onStateChange(true) }

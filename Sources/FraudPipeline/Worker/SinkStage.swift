@@ -2,18 +2,17 @@ import FraudCore
 import Kafka
 import Logging
 import Postgres
-import Synchronization
 
 /// The worker's last stage: writes what processing queued to PostgreSQL, exactly once.
 ///
 /// Each write is one database transaction holding the scored rows (``ScoredTransactionSink``),
-/// the partitions' next offsets, the rejects and any due checkpoints. Dead letters are sent to
-/// Kafka while the rows are written; alerts once the rows are stored, for the flagged rows this
-/// write stored (not for a replayed row, nor for a second copy of a transaction id, which goes
-/// to `duplicate_transactions`); the transaction commits only once the broker has them (at
-/// least once on Kafka, exactly once in the tables). A write that fails
-/// because PostgreSQL or Kafka is unavailable is retried, with backoff, until it succeeds; the
-/// queue meanwhile fills up and stops processing, which pauses the partitions.
+/// the partitions' next offsets, the rejects, any due checkpoints, and the write's dead letters
+/// and alerts in the ``Outbox``: alerts for the flagged rows this write stored (not for a
+/// replayed row, nor for a second copy of a transaction id, which goes to
+/// `duplicate_transactions`). No write waits for Kafka: the ``OutboxRelay``, told after each
+/// commit, sends the outbox's records (at least once on Kafka, exactly once in the tables). A
+/// write that fails because PostgreSQL is unavailable is retried, with backoff, until it
+/// succeeds; the queue meanwhile fills up and stops processing, which pauses the partitions.
 ///
 /// Every write names the ownership epoch the worker claimed for each of its partitions. When
 /// another worker has claimed one since, the write is refused (fenced): the stage logs it, drops
@@ -23,7 +22,9 @@ struct SinkStage: Sendable {
     let queue: SinkQueue
     let sink: ScoredTransactionSink
     let deadLetters: DeadLetterSink
-    let alerts: FraudAlertPublisher?
+    let alerts: FraudAlertEncoder?
+    let outbox: Outbox
+    let relay: OutboxRelay
     let checkpoints: CheckpointStore
     let committer: OffsetCommitter
     let metrics: WorkerMetrics
@@ -105,37 +106,30 @@ struct SinkStage: Sendable {
         defer { if signalDrains { for drain in write.drains { drain.done.complete() } } }
         guard !write.nextOffsets.isEmpty else { return }
 
-        // Most writes have no dead letters: start no task for them.
-        let publication = write.letters.isEmpty ? nil : Publication { [write, deadLetters] in
-            _ = try await deadLetters.publish(write.letters)
-        }
-        let alerting = alerts != nil && write.flagged > 0
         let checkpointList = Array(write.checkpoints.values)
         let started = ContinuousClock.now
+        let sideEffects = !write.letters.isEmpty || (alerts != nil && write.flagged > 0)
         let summary = try await retry.run("writing \(write.rows.count) rows of partitions \(write.nextOffsets.keys.sorted())") {
             do {
                 return try await sink.write(
                     write.rows, nextOffsets: write.nextOffsets, group: group, topic: topic, ownerEpochs: write.ownerEpochs
                 ) {
-                    [write, deadLetters, alerts, checkpoints, group, topic] connection, notWritten in
-                    // Alerts only for the rows this write stored, sent while the rest is written.
-                    async let alerted: Void = alerting
-                        ? alerts!.publish(write.rows.filter {
-                            $0.flagged && !notWritten.contains(.init(partition: $0.partition, offset: $0.offset))
-                        })
-                        : ()
+                    [write, deadLetters, alerts, outbox, checkpoints, group, topic] connection, notWritten in
                     try await deadLetters.record(write.letters, on: connection)
                     for checkpoint in checkpointList {
                         try await checkpoints.save(
                             checkpoint.snapshot, stateOffset: checkpoint.stateOffset, featureSchemaVersion: FeatureSchema.current.version,
                             group: group, topic: topic, partition: checkpoint.partition, on: connection)
                     }
-                    try await publication?.delivered()
-                    do {
-                        try await alerted
-                    } catch {
-                        throw PublicationError(underlying: error)
+                    guard sideEffects else { return }
+                    // Alerts only for the rows this write stored.
+                    var messages = write.letters.map(deadLetters.producerMessage(for:))
+                    if let alerts, write.flagged > 0 {
+                        messages += alerts.messages(for: write.rows.lazy.filter {
+                            $0.flagged && !notWritten.contains(.init(partition: $0.partition, offset: $0.offset))
+                        })
                     }
+                    try await outbox.enqueue(messages, on: connection)
                 }
             } catch let error as ScoredTransactionSinkError where error.code == .fenced {
                 signalDrains = false
@@ -145,6 +139,7 @@ struct SinkStage: Sendable {
                 throw error
             }
         }
+        if sideEffects { relay.notify() }
         let committedAt = PartitionProcessor.wallClock().millisecondsSinceEpoch
         let took = ContinuousClock.now - started
         metrics.recordSinkWrite(duration: took, rows: write.rows.count)
@@ -171,48 +166,5 @@ struct SinkStage: Sendable {
         if !write.drains.isEmpty {
             await committer.commitNow(partitions: write.drains.flatMap { $0.checkpoints.map(\.partition) }, topic: topic)
         }
-    }
-}
-
-/// Kafka sends that a database transaction waits for before it commits: started once, and
-/// started again only after a failure, so a retried write does not send twice what was
-/// delivered.
-final class Publication: Sendable {
-    private let send: @Sendable () async throws -> Void
-    private let task: Mutex<Task<Void, any Error>>
-
-    init(_ send: @escaping @Sendable () async throws -> Void) {
-        self.send = send
-        task = Mutex(Task { try await send() })
-    }
-
-    /// Waits until the broker has every record.
-    /// - Throws: ``PublicationError`` (retryable) when a send failed; the next call sends again.
-    func delivered() async throws {
-        let current = task.withLock { $0 }
-        do {
-            try await current.value
-        } catch {
-            task.withLock { $0 = Task { [send] in try await send() } }
-            throw PublicationError(underlying: error)
-        }
-    }
-}
-
-/// A dead letter or alert that Kafka did not accept. The write is retried, unless the error
-/// is permanent (a missing topic, a denied write): then the worker stops and says what to do.
-struct PublicationError: Error, CustomStringConvertible {
-    var underlying: any Error
-
-    /// Whether no retry can succeed.
-    var isPermanent: Bool {
-        (underlying as? KafkaError)?.isPermanentForRecord ?? false
-    }
-
-    var description: String {
-        guard isPermanent else { return "could not publish to Kafka: \(underlying)" }
-        return "could not publish dead letters or alerts to Kafka, and retrying cannot help: \(underlying); "
-            + "create the dead-letter and alerts topics (--dead-letter-topic, --alerts-topic; --alerts-topic none turns alerts off) "
-            + "or grant this worker WRITE on them, then start it again"
     }
 }

@@ -120,6 +120,7 @@ public final class Worker: Service, Sendable {
             }
         }
         let sinkConnection = try await PostgresConnection.connect(configuration.database, logger: logger)
+        let relayConnection = try await PostgresConnection.connect(configuration.database, logger: logger)
         let registry = try ModelRegistry(schema: configuration.schema)
         let registryConnection = try await PostgresConnection.connect(configuration.database, logger: logger)
         // Listening starts before the active version is read, so no activation falls in between.
@@ -135,8 +136,8 @@ public final class Worker: Service, Sendable {
         var producerConfiguration = DeadLetterSink.producerConfiguration(bootstrapServers: configuration.brokers)
         producerConfiguration.additionalProperties.merge(configuration.kafkaProperties) { _, given in given }
         producerConfiguration.clientID = "fraudstream-worker"
-        // Alerts and dead letters are few, and each write commits only once they are delivered:
-        // send them at once rather than waiting for company.
+        // Alerts and dead letters are few, and each one's latency is the relay's: send them at
+        // once rather than waiting for company.
         producerConfiguration.linger = .zero
         producerConfiguration.additionalProperties["socket.nagle.disable"] = "true"
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
@@ -170,11 +171,16 @@ public final class Worker: Service, Sendable {
         let processing = ProcessingStage(
             queue: queue, consumer: consumer, metrics: metrics, checkpointInterval: configuration.checkpointInterval,
             models: models, logger: logger)
+        let outbox = Outbox(schema: configuration.schema)
+        let relay = OutboxRelay(
+            outbox: outbox, connection: relayConnection, producer: producer,
+            retry: DatabaseRetry(logger: logger), metrics: metrics, logger: logger)
         var sinkSetup = SinkStage(
             queue: queue,
             sink: ScoredTransactionSink(connection: sinkConnection, schema: configuration.schema, rowCapacity: configuration.maxBatchRows),
-            deadLetters: DeadLetterSink(producer: producer, topic: configuration.deadLetterTopic, schema: configuration.schema, logger: logger),
-            alerts: configuration.alertsTopic.map { FraudAlertPublisher(producer: producer, topic: $0, models: models) },
+            deadLetters: DeadLetterSink(topic: configuration.deadLetterTopic, schema: configuration.schema),
+            alerts: configuration.alertsTopic.map { FraudAlertEncoder(topic: $0, models: models) },
+            outbox: outbox, relay: relay,
             checkpoints: CheckpointStore(schema: configuration.schema), committer: committer, metrics: metrics,
             group: configuration.group, topic: configuration.transactionsTopic,
             maxBatchRows: configuration.maxBatchRows, flushInterval: configuration.flushInterval, retry: retry, logger: logger)
@@ -203,25 +209,32 @@ public final class Worker: Service, Sendable {
         let stopping = runState.withLock { $0.stopping }
         await withTaskGroup(of: StageOutcome.self) { group in
             group.addTask {
-                do { try await processing.run(input) } catch { return .failed(error) }
-                return .finished
+                do { try await processing.run(input) } catch { return .failed(.processing, error) }
+                return .finished(.processing)
             }
             group.addTask {
-                do { try await sinkStage.run() } catch { return .failed(error) }
-                return .finished
+                do { try await sinkStage.run() } catch { return .failed(.sink, error) }
+                return .finished(.sink)
+            }
+            group.addTask {
+                do { try await relay.run() } catch { return .failed(.relay, error) }
+                return .finished(.relay)
             }
             // A stop ends within the drain timeout plus a margin even when PostgreSQL is away:
             // what is not written by then stays uncommitted, and the next owner replays it.
             group.addTask {
                 await stopping.wait()
-                do { try await Task.sleep(for: configuration.drainTimeout + Self.stopMargin) } catch { return .finished }
+                do { try await Task.sleep(for: configuration.drainTimeout + Self.stopMargin) } catch { return .finished(.deadline) }
                 return .deadline
             }
-            var running = 2
+            var running = 3
             for await outcome in group {
                 switch outcome {
-                case .finished:
+                case .finished(let stage):
+                    guard stage != .deadline else { continue }
                     running -= 1
+                    // The relay's last pass sends what the sink's last write committed.
+                    if stage == .sink { relay.finish() }
                 case .deadline:
                     pastDeadline = true
                     logger.error("stopping before everything in flight was written (PostgreSQL or Kafka unavailable); it is not committed, and the next owner of the partitions replays it", metadata: [
@@ -231,11 +244,12 @@ public final class Worker: Service, Sendable {
                     queue.finish()
                     group.cancelAll()
                     continue
-                case .failed(let error):
+                case .failed(let stage, let error):
                     running -= 1
+                    if stage == .sink { relay.finish() }
                     if failure == nil, !(pastDeadline && error is CancellationError) {
                         failure = error
-                        logger.critical("worker stage failed; stopping", metadata: ["error": "\(error)"])
+                        logger.critical("worker stage failed; stopping", metadata: ["stage": "\(stage)", "error": "\(error)"])
                         // Nothing will drain now: end the hand-offs first so the consumer's close does
                         // not wait for them.
                         control.finish()
@@ -269,6 +283,7 @@ public final class Worker: Service, Sendable {
             logger.error("dead letters or alerts still unsent at exit", metadata: ["error": "\(error)"])
         }
         await sinkConnection.close()
+        await relayConnection.close()
         await controlConnection.close()
         await registryConnection.close()
         await labelsConnection?.close()
@@ -282,8 +297,14 @@ public final class Worker: Service, Sendable {
 
     /// How one of the worker's concurrent jobs ended.
     private enum StageOutcome {
-        case finished
-        case failed(any Error)
+        /// The worker's concurrent jobs.
+        enum Stage {
+            case processing, sink, relay
+            /// The stop deadline's timer, cancelled.
+            case deadline
+        }
+        case finished(Stage)
+        case failed(Stage, any Error)
         /// The stop took longer than the drain timeout plus ``stopMargin``.
         case deadline
     }

@@ -48,6 +48,8 @@ public final class WorkerMetrics: Sendable {
         /// Times a partition was stopped because its log ends before its committed offset (the
         /// topic was deleted and recreated, or truncated); see `fraudstream offsets reset`.
         public var stoppedPartitions = 0
+        /// Alerts and dead letters the outbox relay sent and the broker acknowledged.
+        public var outboxSent = 0
         /// Sink writes refused because another worker had claimed one of their partitions.
         public var fencedWrites = 0
         /// Database transactions committed by the sink.

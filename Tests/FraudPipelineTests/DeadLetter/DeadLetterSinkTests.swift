@@ -1,5 +1,5 @@
 import FraudCore
-import FraudPipeline
+@testable import FraudPipeline
 import Kafka
 import Postgres
 import Synchronization
@@ -68,15 +68,22 @@ struct DeadLetterSinkTests {
         #expect(letters.count == Self.brokenInputs.count)
 
         let producer = try KafkaProducer(configuration: DeadLetterSink.producerConfiguration(bootstrapServers: cluster.brokerAddresses))
-        let sink = DeadLetterSink(producer: producer, topic: deadLetterTopic, schema: schema)
-        let reports = try await sink.publish(letters)
+        let sink = DeadLetterSink(topic: deadLetterTopic, schema: schema)
+        let outbox = Outbox(schema: schema)
         try await connection.withTransaction { connection in
             try await sink.record(letters, on: connection)
+            try await outbox.enqueue(letters.map(sink.producerMessage(for:)), on: connection)
         }
         // Recording a replay again changes nothing.
         try await sink.record(letters, on: connection)
+        let relayConnection = try await TestDatabase.connect()
+        let relay = OutboxRelay(
+            outbox: outbox, connection: relayConnection, producer: producer, retry: DatabaseRetry(logger: .quiet),
+            metrics: WorkerMetrics(), logger: .quiet)
+        #expect(try await relay.sendPending() == letters.count)
+        #expect(try await outbox.count(on: connection) == 0, "the relay left acknowledged records in the outbox")
+        await relayConnection.close()
         try await producer.close()
-        #expect(reports.count == letters.count)
 
         // Read the dead-letter topic back.
         var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.brokerAddresses, groupID: "dead-letter-check", topics: [deadLetterTopic])
@@ -105,7 +112,7 @@ struct DeadLetterSinkTests {
         let bySourceOffset = Dictionary(uniqueKeysWithValues: records.map { record in
             (record.headers.first(named: DeadLetterSink.Header.sourceOffset).map { String(decoding: $0, as: UTF8.self) } ?? "none", record)
         })
-        for (letter, report) in zip(letters, reports) {
+        for letter in letters {
             let message = letter.message
             guard let record = bySourceOffset[String(message.offset)] else {
                 Issue.record("no dead-letter record for source offset \(message.offset) (\(message.reasonCode))")
@@ -113,7 +120,6 @@ struct DeadLetterSinkTests {
             }
             #expect(record.value == message.payload, "value of \(message.reasonCode) at \(message.offset)")
             #expect(record.key == letter.key)
-            #expect(record.topicPartition == report?.topicPartition && record.offset == report?.offset)
             #expect(record.headers == [
                 KafkaHeader(key: "fraudstream.reason", string: message.reason),
                 KafkaHeader(key: "fraudstream.reason_code", string: message.reasonCode),
@@ -154,12 +160,16 @@ struct DeadLetterSinkTests {
         try await producer.close()
     }
 
-    @Test("a dead letter larger than the topic takes is kept in rejected_transactions and skipped on Kafka, and the other letters still go out")
+    @Test("a dead letter larger than the topic takes is kept in rejected_transactions, dropped from the outbox with an error, and the other letters still go out")
     func oversizedLetterIsSkipped() async throws {
         let cluster = try EmbeddedKafkaCluster(topics: ["dead": 1])
         defer { cluster.shutdown() }
+        let connection = try await TestDatabase.connect()
+        let migrator = try SchemaMigrator(schema: TestDatabase.uniqueName("oversized"))
+        try await migrator.migrate(connection)
         let producer = try KafkaProducer(configuration: DeadLetterSink.producerConfiguration(bootstrapServers: cluster.brokerAddresses))
-        let sink = DeadLetterSink(producer: producer, topic: "dead", schema: "unused")
+        let sink = DeadLetterSink(topic: "dead", schema: migrator.schema)
+        let outbox = Outbox(schema: migrator.schema)
         let decoder = TransactionDecoder()
         func letter(_ bytes: [UInt8], offset: Int64) -> DeadLetter {
             do {
@@ -170,15 +180,44 @@ struct DeadLetterSinkTests {
             fatalError("the decoder accepted a broken message")
         }
         // 5 MiB: more than the dead-letter producer's 4 MiB limit.
-        let tooLarge = letter([UInt8](repeating: UInt8(ascii: "x"), count: 5 << 20), offset: 1)
-        let small = letter(Array("not json".utf8), offset: 2)
-        let reports = try await sink.publish([tooLarge, small])
-        #expect(reports.count == 2)
-        #expect(reports[0] == nil)
-        #expect(reports[1] != nil)
+        let letters = [letter([UInt8](repeating: UInt8(ascii: "x"), count: 5 << 20), offset: 1), letter(Array("not json".utf8), offset: 2)]
+        try await connection.withTransaction { connection in
+            try await sink.record(letters, on: connection)
+            try await outbox.enqueue(letters.map(sink.producerMessage(for:)), on: connection)
+        }
+        let relay = OutboxRelay(
+            outbox: outbox, connection: connection, producer: producer, retry: DatabaseRetry(logger: .quiet),
+            metrics: WorkerMetrics(), logger: .quiet)
+        #expect(try await relay.sendPending() == 2)
+        #expect(try await outbox.count(on: connection) == 0)
         try await producer.close()
+        let records = try await readAll(cluster, topic: "dead", expected: 1)
+        #expect(records.map(\.value) == [Array("not json".utf8)])
+        #expect(try await connection.query("SELECT count(*) FROM \(migrator.schema).rejected_transactions")[0][0, as: Int.self] == 2)
+        try await connection.execute("DROP SCHEMA \(migrator.schema) CASCADE")
+        await connection.close()
     }
 
+    /// The records of `topic`, read until `expected` came and a second passed without more.
+    private func readAll(_ cluster: EmbeddedKafkaCluster, topic: String, expected: Int) async throws -> [KafkaRecord] {
+        var configuration = KafkaConsumerConfiguration(bootstrapServers: cluster.brokerAddresses, groupID: "reader-\(topic)", topics: [topic])
+        configuration.sessionTimeout = .seconds(6)
+        let consumer = try KafkaConsumer(configuration: configuration)
+        let received = Mutex<[KafkaRecord]>([])
+        let reading = Task {
+            for try await event in consumer.events {
+                if case .records(let batch) = event { received.withLock { $0 += batch.records } }
+            }
+        }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while received.withLock({ $0.count }) < expected, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .seconds(1))
+        await consumer.close()
+        try await reading.value
+        return received.withLock { $0 }
+    }
 }
 
 extension String {

@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Publication errors that no retry can fix")
 struct WorkerPublicationErrorTests {
-    @Test("a dead letter the broker refuses for good (topic authorization failed) stops the worker with what to create or grant, instead of retrying forever with its offsets locked")
+    @Test("a dead letter the broker refuses for good (topic authorization failed) stops the worker with what to create or grant, instead of retrying forever; the batch is committed and its dead letter waits in the outbox")
     func deniedTopicStopsTheWorker() async throws {
         let cluster = try EmbeddedKafkaCluster()
         defer { cluster.shutdown() }
@@ -31,10 +31,13 @@ struct WorkerPublicationErrorTests {
         } else {
             worker.kill()
         }
-        // Nothing of the batch was committed.
+        // No database transaction waited for Kafka: the batch is committed, the reject recorded,
+        // and its dead letter is kept in the outbox for the next start.
         let connection = try await TestDatabase.connect()
-        let offsets = try? await OffsetStore(schema: schema).nextOffsets(group: "denied", topic: "transactions", on: connection)
-        #expect((offsets ?? [:])[0] ?? 0 == 0)
+        let offsets = try await OffsetStore(schema: schema).nextOffsets(group: "denied", topic: "transactions", on: connection)
+        #expect(offsets[0] == 1)
+        #expect(try await connection.query("SELECT count(*) FROM \(schema).rejected_transactions")[0][0, as: Int.self] == 1)
+        #expect(try await Outbox(schema: schema).count(on: connection) == 1)
         await connection.close()
     }
 }

@@ -1,33 +1,32 @@
 import FraudCore
 import Kafka
 
-/// Publishes flagged transactions to the alerts topic, keyed by the paying account.
+/// Turns flagged transactions into records for the alerts topic, keyed by the paying account.
 ///
 /// An alert is a JSON object: `{"transaction": <the transaction's wire form>, "score": 0.97,
 /// "threshold": 0.5, "model_version": "…", "partition": 3, "offset": 1234, "scored_at": <ms>}`.
 /// The threshold is that of the model version that scored the row, which changes when the
-/// worker switches models. Delivery is at least once: alerts are published before their rows are committed, so a crash
-/// in between publishes them again on replay; consumers de-duplicate by transaction id.
-struct FraudAlertPublisher: Sendable {
-    let producer: KafkaProducer
+/// worker switches models. The sink puts the records in the ``Outbox`` with the rows, and the
+/// ``OutboxRelay`` sends them after the commit: delivery is at least once (a relay stopped
+/// between the broker's acknowledgement and its delete sends them again); consumers
+/// de-duplicate by the transaction id.
+struct FraudAlertEncoder: Sendable {
     let topic: String
     /// Knows the threshold of every model version this worker scored with.
     let models: ModelSelection
 
-    /// Sends the alerts of `rows` (the flagged ones) and waits until the broker has them all.
-    func publish(_ rows: [ScoredTransaction]) async throws {
+    /// The alert records of the flagged rows of `rows`, in order.
+    func messages(for rows: some Sequence<ScoredTransaction>) -> [KafkaProducerMessage] {
         // A write holds one version, or two around a switch: look each up once.
         var thresholds: [String: Double] = [:]
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for row in rows where row.flagged {
-                let threshold = thresholds[row.modelVersion] ?? models.threshold(of: row.modelVersion)
-                thresholds[row.modelVersion] = threshold
-                let message = KafkaProducerMessage(
-                    topic: topic, key: Array(row.transaction.accountFrom.utf8), value: Self.encode(row, threshold: threshold))
-                group.addTask { _ = try await producer.send(message) }
-            }
-            try await group.waitForAll()
+        var messages: [KafkaProducerMessage] = []
+        for row in rows where row.flagged {
+            let threshold = thresholds[row.modelVersion] ?? models.threshold(of: row.modelVersion)
+            thresholds[row.modelVersion] = threshold
+            messages.append(KafkaProducerMessage(
+                topic: topic, key: Array(row.transaction.accountFrom.utf8), value: Self.encode(row, threshold: threshold)))
         }
+        return messages
     }
 
     /// The alert's JSON bytes.

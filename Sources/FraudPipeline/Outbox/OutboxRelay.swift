@@ -88,8 +88,13 @@ final class OutboxRelay: Sendable {
     func sendPending() async throws -> Int {
         var total = 0
         while true {
-            let sent = try await retry.run("sending alerts and dead letters from the outbox") {
-                try await sendBatch()
+            let sent: Int
+            do {
+                sent = try await retry.run("sending alerts and dead letters from the outbox") {
+                    try await sendBatch()
+                }
+            } catch let error as PostgresError {
+                throw DatabaseAccessError(operation: "send alerts and dead letters from the outbox", schema: outbox.schema, underlying: error)
             }
             total += sent
             if sent < batchSize { return total }

@@ -46,15 +46,7 @@ public struct OffsetStore: Sendable {
     /// - Returns: The next offset per partition.
     /// - Throws: ``PostgresError`` from the server.
     public func nextOffsets(group: String, topic: String, on connection: PostgresConnection) async throws -> [Int32: Int64] {
-        let rows = try await connection.query(
-            "SELECT kafka_partition, next_offset FROM \(schema).stream_offsets WHERE consumer_group = $1 AND topic = $2",
-            [.text(group), .text(topic)]
-        )
-        var offsets: [Int32: Int64] = [:]
-        for row in rows {
-            offsets[try row[0, as: Int32.self]] = try row[1, as: Int64.self]
-        }
-        return offsets
+        try await claims(group: group, topic: topic, on: connection).mapValues(\.nextOffset)
     }
 
     /// A partition's committed next offset and ownership epoch, as one owner saw them.
@@ -143,11 +135,7 @@ public struct OffsetStore: Sendable {
             "SELECT kafka_partition, next_offset, owner_epoch FROM \(schema).stream_offsets WHERE consumer_group = $1 AND topic = $2",
             [.text(group), .text(topic)]
         )
-        var claims: [Int32: PartitionClaim] = [:]
-        for row in rows {
-            claims[try row[0, as: Int32.self]] = PartitionClaim(nextOffset: try row[1, as: Int64.self], ownerEpoch: try row[2, as: Int64.self])
-        }
-        return claims
+        return try Self.claims(in: rows)
     }
 
     /// Locks the `stream_offsets` rows of `partitions` until the caller's transaction ends, and
@@ -223,6 +211,11 @@ public struct OffsetStore: Sendable {
             """,
             [.text(group), .text(topic), .text(list)]
         )
+        return try Self.claims(in: rows)
+    }
+
+    /// Rows of (partition, next offset, epoch) by partition.
+    private static func claims(in rows: PostgresRows) throws -> [Int32: PartitionClaim] {
         var claims: [Int32: PartitionClaim] = [:]
         for row in rows {
             claims[try row[0, as: Int32.self]] = PartitionClaim(nextOffset: try row[1, as: Int64.self], ownerEpoch: try row[2, as: Int64.self])

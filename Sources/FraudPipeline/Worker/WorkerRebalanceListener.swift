@@ -23,7 +23,7 @@ import Postgres
 ///    uninterrupted run. Without a checkpoint the partition is read from its start.
 ///
 /// The database is retried while it is unreachable; an error no retry can fix (permission
-/// denied, missing tables) stops the worker with a ``PartitionAssignmentError``. On revocation
+/// denied, missing tables) stops the worker with a ``DatabaseAccessError``. On revocation
 /// the listener hands the partitions to the processing stage to drain (write what is in flight,
 /// save final checkpoints) and waits for that, up to the drain timeout.
 struct WorkerRebalanceListener: KafkaRebalanceListener {
@@ -73,8 +73,8 @@ struct WorkerRebalanceListener: KafkaRebalanceListener {
             assigned = try await restore(partition)
         } catch {
             if Task.isCancelled || error is CancellationError { return false }
-            control.yield(.control(.fail(PartitionAssignmentError(
-                partition: partition.partition, schema: configuration.schema, underlying: error))))
+            control.yield(.control(.fail(DatabaseAccessError(
+                operation: "take over partition \(partition.partition)", schema: configuration.schema, underlying: error))))
             return false
         }
         guard let assigned else { return true }

@@ -1,17 +1,17 @@
 import Postgres
 
-/// Taking over a partition failed in a way no retry can fix; the worker stops with this error,
-/// which says what to do.
-struct PartitionAssignmentError: Error, CustomStringConvertible {
-    /// The partition being taken over.
-    var partition: Int32
+/// A database operation of the worker (taking over a partition, sending the outbox) failed in a
+/// way no retry can fix; the worker stops with this error, which says what to do.
+struct DatabaseAccessError: Error, CustomStringConvertible {
+    /// What the worker was doing, such as `take over partition 3`.
+    var operation: String
     /// The PostgreSQL schema the worker uses.
     var schema: String
     /// What failed.
     var underlying: any Error
 
     var description: String {
-        let text = "could not take over partition \(partition): \(underlying)"
+        let text = "could not \(operation): \(underlying)"
         let state = (underlying as? PostgresError)?.sqlState
         switch state {
         case "42501":

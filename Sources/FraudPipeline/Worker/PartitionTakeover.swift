@@ -52,6 +52,11 @@ final class PartitionTakeover: Sendable {
         }
     }
 
+    /// Whether `partition` still has generation `ticket`.
+    func isCurrent(_ partition: Int32, _ ticket: Int) -> Bool {
+        state.withLock { !$0.cancelled && $0.generations[partition] == ticket }
+    }
+
     /// Runs `body` if `partition` still has generation `ticket`, under the lock, so that no
     /// revocation falls between the check and the action.
     @discardableResult

@@ -38,13 +38,14 @@ public struct WorkerConfiguration: Sendable {
     /// librdkafka's `max.poll.interval.ms`, set deliberately: the longest the consumer's poll
     /// thread may go without polling before the member leaves its group. Only a revocation
     /// blocks it (for up to ``drainTimeout``; assignments never wait for the database), so the
-    /// default is ``drainTimeout`` plus a minute. A `max.poll.interval.ms` in
+    /// default is ``drainTimeout`` plus a minute, or ``sessionTimeout`` when that is longer
+    /// (librdkafka refuses an interval below the session timeout). A `max.poll.interval.ms` in
     /// ``kafkaProperties`` overrides it and must exceed ``drainTimeout``.
     public var maxPollInterval: Duration {
         if let given = kafkaProperties["max.poll.interval.ms"], let milliseconds = Int64(given) {
             return .milliseconds(milliseconds)
         }
-        return drainTimeout + .seconds(60)
+        return max(drainTimeout + .seconds(60), sessionTimeout)
     }
     /// The Kafka session timeout; a crashed worker's partitions move after this long.
     public var sessionTimeout: Duration = .seconds(10)

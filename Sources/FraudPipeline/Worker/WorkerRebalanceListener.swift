@@ -67,7 +67,7 @@ struct WorkerRebalanceListener: KafkaRebalanceListener {
     /// - Returns: `false` when the worker must stop taking partitions over (it is stopping, or
     ///   failed for good).
     private func takeOver(_ partition: KafkaTopicPartition, ticket: Int) async -> Bool {
-        guard takeover.ifCurrent(partition.partition, ticket, {}) else { return true }
+        guard takeover.isCurrent(partition.partition, ticket) else { return true }
         let assigned: AssignedPartition?
         do {
             assigned = try await restore(partition)

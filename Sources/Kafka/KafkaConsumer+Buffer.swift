@@ -26,6 +26,10 @@ extension KafkaConsumer {
             /// The offset the partition was assigned at (a librdkafka logical offset or a real
             /// one), used to restart it when nothing was fetched yet.
             var assignedOffset: Int64 = 0
+            /// The log end last read from the broker while the partition was paused (librdkafka
+            /// learns log ends from fetches, so its own figure stands still while paused); -1
+            /// when none was read.
+            var queriedLogEnd: Int64 = -1
         }
 
         private(set) var partitions: [KafkaTopicPartition: Partition] = [:]
@@ -132,7 +136,15 @@ extension KafkaConsumer {
 
         mutating func report(_ gap: KafkaOffsetGap) {
             // A held partition's position is a placeholder: its owner chooses where it starts.
-            guard let state = partitions[gap.topicPartition], !state.held else { return }
+            // A gap is reported to the reader once, so its lost records are counted once: a
+            // repeat while it waits for acknowledgement changes nothing, and a late one for
+            // offsets below where the partition stands now (already skipped) only restarts the
+            // partition where it stands, in case librdkafka stopped it again.
+            guard let state = partitions[gap.topicPartition], !state.held, !state.stoppedAtGap else { return }
+            if let next = state.nextOffset, gap.requestedOffset < next {
+                restarts[gap.topicPartition] = state.records.last.map { $0.offset + 1 } ?? next
+                return
+            }
             partitions[gap.topicPartition]?.stoppedAtGap = true
             events.append(.gap(gap))
         }
@@ -142,6 +154,8 @@ extension KafkaConsumer {
             guard partitions[gap.topicPartition]?.stoppedAtGap == true else { return false }
             partitions[gap.topicPartition]?.stoppedAtGap = false
             partitions[gap.topicPartition]?.nextOffset = gap.resumeOffset
+            // Where the partition starts now, should it be assigned again before it fetched.
+            partitions[gap.topicPartition]?.assignedOffset = gap.resumeOffset
             restarts[gap.topicPartition] = gap.resumeOffset
             return true
         }
@@ -216,6 +230,17 @@ extension KafkaConsumer {
         }
 
         var bufferedBytes: Int { partitions.values.reduce(0) { $0 + $1.bytes } }
+
+        /// The partitions librdkafka has paused (not held ones: their owner has not started them).
+        var pausedPartitions: [KafkaTopicPartition] {
+            rotation.filter { partitions[$0].map { $0.pausedInClient && !$0.held } ?? false }
+        }
+
+        /// Notes a log end read from the broker for a partition still assigned.
+        mutating func noteLogEnd(_ end: Int64, of partition: KafkaTopicPartition) {
+            guard let known = partitions[partition]?.queriedLogEnd else { return }
+            partitions[partition]?.queriedLogEnd = max(known, end)
+        }
     }
 }
 

@@ -173,6 +173,7 @@ extension KafkaConsumer {
         // The queue and handle stay alive until deinit: pause, resume, lag and close may still
         // be called from other threads, and must find them valid.
         blocking.shutdown()
+        logEnds.shutdown()
         let waiters = state.withLock { state in
             state.isClosed = true
             return state.closeWaiters

@@ -136,3 +136,11 @@ public struct WorkerStatusPublisher: Service {
             ])
     }
 }
+
+extension WorkerStatusPublisher: CustomStringConvertible {
+    /// Names the worker and the schedule, nothing of the connection: service lifecycles log
+    /// their services' descriptions.
+    public var description: String {
+        "WorkerStatusPublisher(worker: \(workerID), schema: \(schema), every: \(interval))"
+    }
+}

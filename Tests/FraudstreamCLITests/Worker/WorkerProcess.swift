@@ -14,7 +14,8 @@ final class WorkerProcess {
     ///   - schema: A schema of the test's own.
     ///   - group: The consumer group.
     ///   - arguments: More flags, such as `--checkpoint-interval 1s`.
-    init(brokers: String, databaseURL: String, schema: String, group: String, arguments: [String] = []) throws {
+    ///   - environment: Variables set for the worker on top of the test's own.
+    init(brokers: String, databaseURL: String, schema: String, group: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
         let path = CommandLineRunner.executable.path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             Issue.record("the fraudstream executable is missing at \(path): build it with `swift build` (make test does)")
@@ -29,6 +30,7 @@ final class WorkerProcess {
             "worker", "--brokers", brokers, "--database-url", databaseURL, "--schema", schema, "--group", group,
             "--session-timeout", "6s", "--status-interval", "0s", "--http-port", "0",
         ] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
         process.standardOutput = log
         process.standardError = log
         try process.run()

@@ -110,14 +110,15 @@ struct WorkerTestStream {
 
     /// Runs every partition through one processor: what an uninterrupted worker computes.
     /// Partitions are independent, so they are scored concurrently.
-    static func score(_ records: [Int32: [KafkaRecord]]) async throws -> WorkerTestStream {
+    /// - Parameter configuration: The feature settings the worker runs with.
+    static func score(_ records: [Int32: [KafkaRecord]], configuration: FeatureConfiguration = FeatureConfiguration()) async throws -> WorkerTestStream {
         let model = try ModelFile.load(defaultModelPath)
         var expected: [String: (features: [Double], score: Double)] = [:]
         var rejected: Set<Location> = []
         var locations: [String: Location] = [:]
         let results = try await withThrowingTaskGroup(of: ProcessedBatch.self) { group in
             for (partition, partitionRecords) in records {
-                let processor = try PartitionProcessor(partition: partition, model: model, modelVersion: "reference")
+                let processor = try PartitionProcessor(partition: partition, configuration: configuration, model: model, modelVersion: "reference")
                 let topicPartition = KafkaTopicPartition(topic: partitionRecords[0].topicPartition.topic, partition: partition)
                 group.addTask { await processor.process(KafkaRecordBatch(topicPartition: topicPartition, records: partitionRecords)) }
             }

@@ -134,6 +134,10 @@ struct ProcessingStage: Sendable {
             useCurrentModel(in: &slot)
         }
         var processed = await slot.processor.process(batch)
+        logger.trace("batch scored", metadata: [
+            "partition": "\(batch.topicPartition.partition)", "firstOffset": "\(batch.records.first!.offset)",
+            "lastOffset": "\(batch.records.last!.offset)", "model": "\(slot.processor.modelVersion)",
+        ])
         slot.expectedOffset = processed.nextOffset
         let replayUntil = slot.replayUntil
         if batch.records.first!.offset < replayUntil {

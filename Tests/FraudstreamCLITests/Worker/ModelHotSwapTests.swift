@@ -8,7 +8,7 @@ import Testing
 
 @Suite("Model hot swap in a running worker", .serialized)
 struct ModelHotSwapTests {
-    @Test("activating a new version under load switches once per partition at a batch boundary, losing and repeating nothing, each row scored by the version it records")
+    @Test("activating a new version under load switches every partition once, at the first record of a batch, each batch wholly one version; nothing lost or repeated; each row scored by the version it records; the swap counter moves")
     func switchesUnderLoad() async throws {
         let url = try TestDatabase.url()
         let schema = TestDatabase.uniqueName("hotswap")
@@ -32,13 +32,18 @@ struct ModelHotSwapTests {
         let partitions = 4
         try cluster.createTopic(topic, partitions: partitions)
         let production = try BackgroundProduction(cluster: cluster, topic: topic, partitions: partitions, count: 40_000, rate: 2500, seed: 21)
-        let worker = try WorkerProcess(brokers: cluster.bootstrapServers, databaseURL: url, schema: schema, group: "hotswap", arguments: ["--labels-topic", "none"])
+        let worker = try WorkerProcess(brokers: cluster.bootstrapServers, databaseURL: url, schema: schema, group: "hotswap",
+            // At trace level the worker logs each batch's partition, offsets and model.
+            arguments: ["--labels-topic", "none", "--log-level", "trace"])
+        let metricsURL = "http://127.0.0.1:\(try await worker.httpPort())/metrics"
+        let swaps = { try PrometheusSamples(parsing: try await httpGet(metricsURL).body).value("fraudstream_model_swaps_total") }
         let count = { try await connection.query("SELECT count(*) FROM \(schema).scored_transactions")[0][0, as: Int.self] }
 
         // Switch once the worker has scored a good share, while records keep arriving.
         let started = try await eventually(timeout: .seconds(90)) { (try? await count()) ?? 0 >= 8000 }
         try #require(started, "the worker did not score 8000 rows; its log:\n\(worker.log.suffix(3000))")
         let rowsBefore = try await count()
+        #expect(try await swaps() == 0)
         let activated = try CommandLineRunner.run(["model", "activate", "new"] + database)
         #expect(activated.status == 0, "stderr: \(activated.standardError)")
         #expect(activated.standardOutput.contains("activated model version new"), "\(activated.standardOutput)")
@@ -46,6 +51,7 @@ struct ModelHotSwapTests {
         let produced = try await production.finish().transactions
         let done = try await eventually(timeout: .seconds(120)) { (try? await count()) ?? 0 >= produced }
         #expect(done, "the worker did not store all \(produced) transactions; its log:\n\(worker.log.suffix(3000))")
+        #expect(try await swaps() == 1, "fraudstream_model_swaps_total after one activation")
         let stopped = worker.terminate()
         #expect(stopped.status == 0, "exit status \(stopped.status)")
         let log = worker.log
@@ -76,11 +82,40 @@ struct ModelHotSwapTests {
         }
         #expect(Set(byVersion.keys) == ["old", "new"], "versions stored: \(byVersion.keys.sorted())")
 
-        // One switch point per partition: old...old, then new...new.
+        // One switch point per partition: old...old, then new...new, with both present.
+        #expect(versionsByPartition.count == partitions)
         for (partition, versions) in versionsByPartition {
-            let firstNew = versions.firstIndex(of: "new") ?? versions.endIndex
-            #expect(!versions[..<firstNew].contains("new") && !versions[firstNew...].contains("old"),
-                "partition \(partition): versions go back and forth")
+            let firstNew = versions.firstIndex(of: "new")
+            #expect(firstNew != nil && firstNew! > 0, "partition \(partition) did not switch, or never scored with old")
+            if let firstNew {
+                #expect(!versions[..<firstNew].contains("new") && !versions[firstNew...].contains("old"),
+                    "partition \(partition): versions go back and forth")
+            }
+        }
+
+        // Batches as the worker logged them: each row lies in one, carries that batch's model,
+        // and every partition's first "new" row is the first record of a batch.
+        let batches = Self.scoredBatches(in: log)
+        #expect(batches.count >= partitions * 2, "\(batches.count) batch lines at trace level")
+        for (partition, versions) in versionsByPartition {
+            let offsets = offsetsByPartition[partition]!
+            let ofPartition = batches.filter { $0.partition == partition }
+            var batchIndex = 0
+            var outside = 0, mismatched = 0
+            for (offset, version) in zip(offsets, versions) {
+                while batchIndex < ofPartition.count && ofPartition[batchIndex].offsets.upperBound < offset { batchIndex += 1 }
+                guard batchIndex < ofPartition.count, ofPartition[batchIndex].offsets.contains(offset) else {
+                    outside += 1
+                    continue
+                }
+                if ofPartition[batchIndex].model != version { mismatched += 1 }
+            }
+            #expect(outside == 0, "partition \(partition): \(outside) rows in no logged batch")
+            #expect(mismatched == 0, "partition \(partition): \(mismatched) rows carry another version than their batch")
+            if let firstNew = versions.firstIndex(of: "new") {
+                #expect(ofPartition.contains { $0.offsets.lowerBound == offsets[firstNew] && $0.model == "new" },
+                    "partition \(partition): the switch at offset \(offsets[firstNew]) is not the start of a batch")
+            }
         }
         #expect(byVersion["old"]!.scores.count >= rowsBefore, "rows written before the activation carry the old version")
 
@@ -118,11 +153,6 @@ struct ModelHotSwapTests {
         #expect(alerts.count >= flaggedCount, "\(alerts.count) alerts for \(flaggedCount) flagged rows")
         #expect(wrongThreshold == 0, "\(wrongThreshold) alerts carry another version's threshold")
 
-        let latency = try await connection.query("""
-            SELECT extract(epoch FROM (SELECT min(scored_at) FROM \(schema).scored_transactions WHERE model_version = 'new')
-                 - (SELECT max(activated_at) FROM \(schema).model_activations WHERE version = 'new')) * 1000
-            """)[0][0, as: Double.self]
-        print("model hot swap: \(produced) transactions, \(byVersion["old"]!.scores.count) scored by old, \(newRows.scores.count) by new; activation to first row scored by new: \(String(format: "%.1f", latency)) ms")
         try await connection.execute("DROP SCHEMA \(schema) CASCADE")
     }
 
@@ -163,9 +193,10 @@ struct ModelHotSwapTests {
         let refused = try await eventually(timeout: .seconds(30)) { worker.log.contains("model activation refused") }
         #expect(refused, "no refusal logged: \(worker.log.suffix(3000))")
         let before = try await connection.query("SELECT count(*) FROM \(schema).scored_transactions")[0][0, as: Int.self]
-        _ = try await eventually(timeout: .seconds(30)) {
+        let keptScoring = try await eventually(timeout: .seconds(30)) {
             (try? await connection.query("SELECT count(*) FROM \(schema).scored_transactions")[0][0, as: Int.self]) ?? 0 > before + 1000
         }
+        #expect(keptScoring, "the worker stopped scoring after refusing the version: \(worker.log.suffix(3000))")
         #expect(try await versions() == [fileVersion], "after the refusal the file's model keeps scoring")
 
         // Kill the worker's listening session and activate meanwhile: whether the notification
@@ -214,6 +245,29 @@ struct ModelHotSwapTests {
         #expect(try flaggedWrongly[0][0, as: Int.self] == 0, "rows of new flagged against another threshold")
         #expect(try await versions().contains("future") == false)
         try await connection.execute("DROP SCHEMA \(schema) CASCADE")
+    }
+
+    /// A batch as the worker logs it at trace level (`batch scored`).
+    struct LoggedBatch {
+        var partition: Int32
+        var offsets: ClosedRange<Int64>
+        var model: String
+    }
+
+    /// The `batch scored` lines of a worker's log, in order.
+    static func scoredBatches(in log: String) -> [LoggedBatch] {
+        log.split(separator: "\n").compactMap { line -> LoggedBatch? in
+            guard line.hasSuffix("batch scored") else { return nil }
+            var fields: [Substring: Substring] = [:]
+            for token in line.split(separator: " ") {
+                guard let equals = token.firstIndex(of: "=") else { continue }
+                fields[token[..<equals]] = token[token.index(after: equals)...]
+            }
+            guard let partition = fields["partition"].flatMap({ Int32($0) }), let first = fields["firstOffset"].flatMap({ Int64($0) }),
+                  let last = fields["lastOffset"].flatMap({ Int64($0) }), let model = fields["model"], first <= last
+            else { return nil }
+            return LoggedBatch(partition: partition, offsets: first...last, model: String(model))
+        }
     }
 
     /// Generates a small labelled set and runs `train --kind logistic --register`.

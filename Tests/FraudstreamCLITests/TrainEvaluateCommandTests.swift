@@ -38,7 +38,7 @@ struct TrainEvaluateCommandTests {
         #expect(models[0] == models[1])
     }
 
-    @Test("evaluate reports the figures of a trained model, and of the bundled default model")
+    @Test("evaluate's figures add up: the confusion matrix covers every transaction and every labelled fraud, and precision, recall and F1 follow from it, for a trained model and for the bundled one")
     func evaluates() throws {
         let data = try Self.data.get()
         let model = data.folder.appendingPathComponent("model-eval.json").path
@@ -46,12 +46,38 @@ struct TrainEvaluateCommandTests {
             "train", "--input", data.transactions, "--labels", data.labels, "--output", model, "--trees", "20", "--depth", "4",
         ])
         #expect(trained.status == 0, "stderr: \(trained.standardError)")
+        // What the files hold, counted here: transactions, and those whose latest label is fraud.
+        let transactions = try String(contentsOfFile: data.transactions, encoding: .utf8).split(separator: "\n").count
+        var latest: [String: (at: String, fraud: Bool)] = [:]
+        for line in try String(contentsOfFile: data.labels, encoding: .utf8).split(separator: "\n") {
+            let object = try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            let id = object["id"] as! String, at = object["labeled_at"] as! String, fraud = object["is_fraud"] as! Bool
+            if let current = latest[id], current.at > at { continue }
+            latest[id] = (at, fraud)
+        }
+        let fraud = latest.values.count(where: \.fraud)
+        #expect(transactions == 40_000 && fraud > 0)
+
         for arguments in [["--model", model], []] {
             let result = try CommandLineRunner.run(["evaluate", "--input", data.transactions, "--labels", data.labels] + arguments)
             #expect(result.status == 0, "stderr: \(result.standardError)")
-            for figure in ["precision", "recall", "F1", "PR-AUC", "ROC-AUC", "TP", "FP", "FN", "TN"] {
-                #expect(result.standardOutput.contains(figure), "\(figure) missing from: \(result.standardOutput)")
+            let output = result.standardOutput
+            func number(after label: String) -> Double? {
+                guard let range = output.range(of: label + " ") else { return nil }
+                return Double(output[range.upperBound...].prefix { !$0.isWhitespace })
             }
+            let tp = try #require(number(after: "TP")), fp = try #require(number(after: "FP"))
+            let fn = try #require(number(after: "FN")), tn = try #require(number(after: "TN"))
+            let precision = try #require(number(after: "precision")), recall = try #require(number(after: "recall"))
+            let f1 = try #require(number(after: "F1"))
+            #expect(output.contains(": \(transactions) transactions, \(fraud) fraud"), "\(output)")
+            #expect(tp + fp + fn + tn == Double(transactions), "the confusion matrix does not cover every transaction: \(output)")
+            #expect(tp + fn == Double(fraud), "TP + FN is not the labelled fraud: \(output)")
+            #expect(tp > 0, "nothing caught: the ratios below would mean nothing")
+            #expect(abs(precision - tp / (tp + fp)) <= 0.0005, "precision \(precision) for TP \(tp), FP \(fp)")
+            #expect(abs(recall - tp / (tp + fn)) <= 0.0005, "recall \(recall) for TP \(tp), FN \(fn)")
+            let wantF1 = 2 * tp / (2 * tp + fp + fn)
+            #expect(abs(f1 - wantF1) <= 0.0005, "F1 \(f1), expected \(wantF1)")
         }
     }
 

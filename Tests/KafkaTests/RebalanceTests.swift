@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Consumer groups: rebalances and start offsets")
 struct RebalanceTests {
-    @Test("two members split the partitions; when one leaves, the other is told and receives the rest")
+    @Test("two members split the partitions; when one leaves, the other is told, and reads the leaver's partitions from its committed offsets, records produced after it left included")
     func membersSplitAndTakeOver() async throws {
         try await withEmbeddedCluster(topics: ["shared": 4]) { cluster in
             let partitions = (0..<4).map { KafkaTopicPartition(topic: "shared", partition: Int32($0)) }
@@ -30,12 +30,24 @@ struct RebalanceTests {
             await consumerB.close()
             #expect(listenerB.recorded.last == .revoked(bPartitions.sorted()))
 
-            // A now owns everything; B's partitions continue from B's committed offsets.
+            // A now owns everything. 100 more records per partition arrive after B left: A reads
+            // its own partitions from the start, and B's from B's committed offsets, each once.
             #expect(try await eventually { consumerA.assignment.count == 4 })
             #expect(listenerA.recorded.last == .assigned(partitions))
-            let aRecords = try await collect(from: consumerA) { $0.count >= 200 }
-            #expect(Set(aRecords.map(\.topicPartition)) == Set(partitions).subtracting(bPartitions))
-            try await Task.sleep(for: .milliseconds(300))
+            let later = try await produce(cluster, count: 400) { index in
+                KafkaProducerMessage(topic: "shared", partition: Int32(index % 4), value: Array("later \(index)".utf8))
+            }
+            #expect(later.delivered == 400)
+            let committedByB = Dictionary(grouping: bRecords, by: \.topicPartition).mapValues { $0.map(\.offset).max()! + 1 }
+            let expected = partitions.reduce(0) { $0 + 200 - Int(committedByB[$1] ?? 0) }
+            let aRecords = try await collect(from: consumerA) { $0.count >= expected }
+            let aOffsets = Dictionary(grouping: aRecords, by: \.topicPartition).mapValues { $0.map(\.offset) }
+            for partition in partitions {
+                let from = committedByB[partition] ?? 0
+                #expect(aOffsets[partition] == Array(from..<200), "\(partition): A read \(aOffsets[partition]?.count ?? 0) records, expected \(from)..<200")
+            }
+            #expect(bPartitions.allSatisfy { committedByB[$0]! > 0 }, "B committed nothing: the check of its offsets would mean nothing")
+            #expect(aRecords.count == expected)
             await consumerA.close()
         }
     }

@@ -65,7 +65,34 @@ struct WorkerStatusPublisherTests {
         await connection.close()
     }
 
-    @Test("a database that is not there costs a warning, not the service: the publisher keeps trying until stopped")
+    @Test("a table that is missing at first costs one warning: the publisher keeps trying and publishes once the schema exists")
+    func retriesUntilTheTableExists() async throws {
+        let connection = try await TestDatabase.connect()
+        defer { Task { await connection.close() } }
+        let schema = TestDatabase.uniqueName("status")
+        let logs = LogLines()
+        let logger = Logger(label: "test") { _ in logs.handler() }
+        let publisher = try WorkerStatusPublisher(
+            metrics: WorkerMetrics(), database: PostgresConfiguration(TestDatabase.url()), schema: schema, group: "g",
+            interval: .milliseconds(100), logger: logger)
+        let group = ServiceGroup(services: [publisher], logger: .quiet)
+        let running = Task { try await group.run() }
+        // Several intervals fail against the real server (no such schema), then it appears.
+        let warned = try await eventually { logs.lines.contains { $0.contains("could not publish the worker status row") } }
+        #expect(warned, "no write failed before the schema existed: \(logs.lines)")
+        try await Task.sleep(for: .milliseconds(500))
+        _ = try await SchemaMigrator(schema: schema).migrate(connection, logger: .quiet)
+        let published = try await eventually {
+            try await connection.query("SELECT 1 FROM \(schema).worker_status WHERE worker_id = $1", [.text(publisher.workerID)]).count == 1
+        }
+        #expect(published, "the publisher gave up before the schema existed: \(logs.lines)")
+        await group.triggerGracefulShutdown()
+        try await running.value
+        #expect(logs.lines.count { $0.contains("could not publish the worker status row") } == 1, "one warning per outage: \(logs.lines)")
+        try await connection.execute("DROP SCHEMA \(schema) CASCADE")
+    }
+
+    @Test("a database that is not there costs one warning, not the service: the run ends at the stop")
     func absentDatabase() async throws {
         let logs = LogLines()
         let logger = Logger(label: "test") { _ in logs.handler() }

@@ -37,12 +37,29 @@ struct FlaggedTransactionQueryTests {
             let byAccount = try await FlaggedTransactionQuery(schema: schema, account: account).run(on: connection)
             #expect(byAccount.map(\.transactionID) == flagged.filter { $0.transaction.accountTo == account || $0.transaction.accountFrom == account }.map(\.transaction.id))
             #expect(!byAccount.isEmpty)
+        }
+    }
 
-            // The sink's rows are from 2026-01-01: older than a day before the server's now()
-            // only once that date has passed, so compare against the server's clock.
+    @Test("since looks back over event time from the server's now: flagged rows 5 s to 55 s old are in the last minute, 65 s and older are not")
+    func sinceIsRelativeToNow() async throws {
+        try await withSink { sink, connection, schema in
+            // Event times relative to the server's clock, 10 s apart and 5 s off every whole
+            // ten, so the 60 s boundary falls between two rows whatever the query's delay.
+            let now = try await connection.query("SELECT (extract(epoch FROM now()) * 1000)::int8")[0][0, as: Int64.self]
+            var rows = scoredRows(partition: 0, offsets: 0..<30)
+            for index in rows.indices {
+                let age = Int64(rows.count - 1 - index) * 10_000 + 5_000
+                rows[index].transaction.timestamp = EventTime(millisecondsSinceEpoch: now - age)
+            }
+            try await sink.write(rows, nextOffsets: [0: 30], group: "workers", topic: "transactions")
+            let flagged = rows.filter(\.flagged).sorted { $0.transaction.timestamp > $1.transaction.timestamp }
+            let lastMinute = flagged.filter { now - $0.transaction.timestamp.millisecondsSinceEpoch < 60_000 }
+            #expect(!lastMinute.isEmpty && lastMinute.count < flagged.count, "the boundary would not be tested")
+
             let recent = try await FlaggedTransactionQuery(schema: schema, since: .seconds(60)).run(on: connection)
-            let inFuture = try await connection.query("SELECT now() < TIMESTAMPTZ '2026-01-01 00:00:00+00'")[0][0, as: Bool.self]
-            #expect(recent.isEmpty != inFuture)
+            #expect(recent.map(\.transactionID) == lastMinute.map(\.transaction.id))
+            let all = try await FlaggedTransactionQuery(schema: schema, since: .seconds(3600)).run(on: connection)
+            #expect(all.map(\.transactionID) == flagged.map(\.transaction.id))
         }
     }
 

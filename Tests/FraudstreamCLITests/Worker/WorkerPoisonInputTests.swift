@@ -248,7 +248,7 @@ extension WorkerPoisonInputTests {
         ]
     }
 
-    @Test("a message the decoder accepts but PostgreSQL cannot store does not stop the worker: it is kept somewhere, and the transactions after it are scored")
+    @Test("a message the decoder accepts but PostgreSQL cannot store does not stop the worker: it alone is kept in rejected_transactions, and every valid transaction around it is scored")
     func databasePoisonInput() async throws {
         let partitions = 2
         let cluster = try EmbeddedKafkaCluster()
@@ -283,10 +283,29 @@ extension WorkerPoisonInputTests {
         }
         #expect(done && worker.process.isRunning,
                 "the worker \(worker.process.isRunning ? "is stuck" : "exited with status \(worker.process.terminationStatus)"); its log:\n\(worker.log.suffix(3000))")
-        let scored = try await connection.query("SELECT count(*) FROM \(schema).scored_transactions").first?[0, as: Int.self] ?? 0
-        let rejected = try await connection.query("SELECT count(*) FROM \(schema).rejected_transactions").first?[0, as: Int.self] ?? 0
-        #expect(scored + rejected == first.transactions + second.transactions + poison.count,
-                "\(scored) scored and \(rejected) rejected of \(first.transactions + second.transactions) valid transactions and \(poison.count) unstorable ones")
+        // Exactly the unstorable messages are set aside, each valid record around them is scored.
+        var poisonAt: Set<WorkerTestStream.Location> = []
+        var validAt: Set<WorkerTestStream.Location> = []
+        for (partition, partitionRecords) in records {
+            for record in partitionRecords {
+                let location = WorkerTestStream.Location(partition: partition, offset: record.offset)
+                if let key = record.key, String(decoding: key, as: UTF8.self).hasPrefix("poison-") {
+                    poisonAt.insert(location)
+                } else {
+                    validAt.insert(location)
+                }
+            }
+        }
+        #expect(poisonAt.count == poison.count && validAt.count == first.transactions + second.transactions)
+        let locations = { (table: String) in
+            Set(try await connection.query("SELECT kafka_partition, kafka_offset FROM \(schema).\(table)").map {
+                WorkerTestStream.Location(partition: try $0[0, as: Int32.self], offset: try $0[1, as: Int64.self])
+            })
+        }
+        let scored = try await locations("scored_transactions")
+        let rejected = try await locations("rejected_transactions")
+        #expect(scored == validAt, "valid records not scored: \(validAt.subtracting(scored).count); unstorable ones scored: \(scored.intersection(poisonAt).count)")
+        #expect(rejected == poisonAt, "valid records set aside: \(rejected.subtracting(poisonAt).count); unstorable ones not kept: \(poisonAt.subtracting(rejected).count)")
         if worker.process.isRunning {
             #expect(worker.terminate().status == 0)
         }

@@ -16,8 +16,9 @@ struct CommandLineRunner {
     }
 
     /// Runs `fraudstream` with `arguments` to completion.
-    static func run(_ arguments: [String]) throws -> Result {
-        let process = try start(arguments)
+    /// - Parameter environment: Variables to set (a value) or remove (`nil`) on top of the test's own.
+    static func run(_ arguments: [String], environment: [String: String?] = [:]) throws -> Result {
+        let process = try start(arguments, environment: environment)
         process.process.waitUntilExit()
         return Result(
             status: process.process.terminationStatus,
@@ -26,7 +27,8 @@ struct CommandLineRunner {
     }
 
     /// Starts `fraudstream` with `arguments` and returns without waiting.
-    static func start(_ arguments: [String]) throws -> (process: Process, output: Pipe, errors: Pipe) {
+    /// - Parameter environment: Variables to set (a value) or remove (`nil`) on top of the test's own.
+    static func start(_ arguments: [String], environment: [String: String?] = [:]) throws -> (process: Process, output: Pipe, errors: Pipe) {
         let path = executable.path
         guard FileManager.default.isExecutableFile(atPath: path) else {
             Issue.record("the fraudstream executable is missing at \(path): build it with `swift build` (make test does)")
@@ -35,6 +37,9 @@ struct CommandLineRunner {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        var variables = ProcessInfo.processInfo.environment
+        for (name, value) in environment { variables[name] = value }
+        process.environment = variables
         let output = Pipe()
         let errors = Pipe()
         process.standardOutput = output

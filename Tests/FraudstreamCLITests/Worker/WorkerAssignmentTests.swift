@@ -41,7 +41,7 @@ struct WorkerAssignmentTests {
         try await connection.execute("DROP ROLE \(role)")
     }
 
-    @Test("--no-migrate against a schema without fraudstream's tables stops the worker at start, naming fraudstream migrate")
+    @Test("--no-migrate against a schema without fraudstream's tables, or one migration behind, stops the worker at start naming fraudstream migrate, and applies nothing")
     func missingTablesStopTheWorker() async throws {
         let cluster = try EmbeddedKafkaCluster()
         defer { cluster.shutdown() }
@@ -54,13 +54,31 @@ struct WorkerAssignmentTests {
         #expect(exited, "the worker still ran 30 s after start; its log:\n\(worker.log.suffix(3000))")
         #expect(worker.process.terminationStatus != 0)
         #expect(worker.log.contains("--no-migrate") && worker.log.contains("fraudstream migrate"), "log:\n\(worker.log.suffix(2000))")
+
+        // One migration behind: refused too, and the pending migration is left unapplied.
+        let schema = TestDatabase.uniqueName("behind")
+        let connection = try await TestDatabase.connect()
+        defer { Task { await connection.close() } }
+        let migrator = try SchemaMigrator(schema: schema)
+        try await migrator.migrate(connection)
+        let latest = try #require(migrator.migrations.last?.version)
+        try await connection.execute("DELETE FROM \(schema).schema_migrations WHERE version = $1", [.int(latest)])
+        let behind = try WorkerProcess(
+            brokers: cluster.bootstrapServers, databaseURL: try TestDatabase.url(), schema: schema,
+            group: "behind", arguments: ["--no-migrate", "--labels-topic", "none"])
+        let refused = try await eventually(timeout: .seconds(30)) { !behind.process.isRunning }
+        if !refused { behind.kill() }
+        #expect(refused && behind.process.terminationStatus != 0, "a worker with --no-migrate ran on a schema one migration behind")
+        #expect(behind.log.contains("needs \(migrator.migrations.map(\.version))"), "log:\n\(behind.log.suffix(2000))")
+        #expect(try await migrator.appliedVersions(connection) == Array(migrator.migrations.map(\.version).dropLast()), "--no-migrate applied a migration")
+        try await connection.execute("DROP SCHEMA \(schema) CASCADE")
     }
 
     /// How long a stop may take beyond --drain-timeout: the worker's own margin (5 s) plus
     /// closing its clients and the process exit.
     static let stopMargin = Duration.seconds(12)
 
-    @Test("PostgreSQL down for longer than max.poll.interval.ms: a SIGTERMed worker ends within --drain-timeout plus a margin, the other takes its partitions without leaving the group, and everything is written exactly once when the database is back")
+    @Test("PostgreSQL down for longer than max.poll.interval.ms: a SIGTERMed worker abandons its drain after --drain-timeout plus a margin and exits non-zero saying so, the other takes its partitions without leaving the group, and everything is written exactly once when the database is back")
     func outageLongerThanThePollInterval() async throws {
         let postgres = RestartablePostgres()
         do {
@@ -107,6 +125,9 @@ struct WorkerAssignmentTests {
         #expect(stopped.seconds <= Double((drainTimeout + Self.stopMargin).components.seconds),
                 "the worker took \(stopped.seconds) s to stop with the database down; its log:\n\(leaving.log.suffix(3000))")
         #expect(leaving.log.contains("stopping before everything in flight was written"), "log:\n\(leaving.log.suffix(2000))")
+        // Abandoning the drain is a failure of the stop: a non-zero exit, and the reason in the log.
+        #expect(stopped.status != 0, "a stop that abandoned its drain exited 0")
+        #expect(leaving.log.contains("the next worker to own their partitions reads them again"), "log:\n\(leaving.log.suffix(2000))")
 
         // The staying worker is assigned every partition while the database is away; its poll
         // thread must not wait for the database, or the group drops it after max.poll.interval.ms.

@@ -16,7 +16,7 @@ import Testing
 struct WorkerRecoveryTests {
     static let topic = SharedWorkerStream.topic
 
-    @Test("SIGKILL at random moments, restarting each time: every valid transaction once, with the uninterrupted run's features and scores")
+    @Test("SIGKILL at random moments, restarting each time: every valid transaction once, with the uninterrupted run's features and scores; every flagged row alerted at least once, and no alert for anything else")
     func crashes() async throws {
         let shared = try SharedWorkerStream.required()
         let stream = shared.stream
@@ -25,6 +25,8 @@ struct WorkerRecoveryTests {
         let total = stream.endOffsets.values.reduce(0, +)
         let schema = TestDatabase.uniqueName("crashes")
         let group = "crashes"
+        // A topic of this test's own: the other tests' workers share the cluster.
+        let alertsTopic = "fraud_alerts_crashes"
         let connection = try await TestDatabase.connect()
         defer { Task { await connection.close() } }
 
@@ -63,7 +65,7 @@ struct WorkerRecoveryTests {
             let progressAtStart = await committedRecords(schema: schema, group: group, on: connection)
             let worker = try WorkerProcess(
                 brokers: shared.cluster.bootstrapServers, databaseURL: try TestDatabase.url(), schema: schema, group: group,
-                arguments: ["--checkpoint-interval", checkpointInterval])
+                arguments: ["--checkpoint-interval", checkpointInterval, "--alerts-topic", alertsTopic])
             let reached: Bool
             switch moment {
             case .committed(let threshold):
@@ -92,7 +94,7 @@ struct WorkerRecoveryTests {
 
         let last = try WorkerProcess(
             brokers: shared.cluster.bootstrapServers, databaseURL: try TestDatabase.url(), schema: schema, group: group,
-            arguments: ["--checkpoint-interval", "1s"])
+            arguments: ["--checkpoint-interval", "1s", "--alerts-topic", alertsTopic])
         let finished = try await waitWhileRunning(last, timeout: .seconds(240), context: context) {
             await committedOffsets(schema: schema, group: group, on: connection) == stream.endOffsets
         }
@@ -102,6 +104,21 @@ struct WorkerRecoveryTests {
         logs.append(last.log)
 
         try await stream.verify(schema: schema, group: group, topic: Self.topic, on: connection, context: context)
+
+        // Alerts are sent at least once: after each kill, the outbox rows committed with the
+        // flagged rows are sent by the next worker. A resend is allowed; a miss is not.
+        let flagged = Set(try await connection.query("SELECT transaction_id FROM \(schema).scored_transactions WHERE flagged").map { try $0[0, as: String.self] })
+        #expect(!flagged.isEmpty, "nothing flagged \(context): the alert check would mean nothing")
+        let alerts = try await readTopic(cluster: shared.cluster, topic: alertsTopic, expected: flagged.count)
+        let alerted = alerts.compactMap { alert -> String? in
+            let object = try? JSONSerialization.jsonObject(with: Data(alert.value)) as? [String: Any]
+            return (object?["transaction"] as? [String: Any])?["id"] as? String
+        }
+        #expect(alerted.count == alerts.count, "alerts that are not the documented JSON \(context)")
+        let missing = flagged.subtracting(alerted)
+        #expect(missing.isEmpty, "\(missing.count) of \(flagged.count) flagged rows were never alerted \(context): \(missing.prefix(5))")
+        #expect(Set(alerted).isSubset(of: flagged), "alerts for rows that are not flagged \(context): \(Set(alerted).subtracting(flagged).prefix(5))")
+        #expect(try await connection.query("SELECT count(*) FROM \(schema).outbox")[0][0, as: Int.self] == 0, "alerts left in the outbox after a clean stop \(context)")
 
         // Each way of taking a partition over was used: rebuilding the state from the start of
         // the partition up to its committed offset (after the first run), restoring a
@@ -184,7 +201,10 @@ struct WorkerRecoveryTests {
         #expect(restored.contains { $0.offset > victimPartitions[$0.partition]! }, "no victim partition was restored from a checkpoint the victim wrote \(context); survivor log after the kill:\n\(afterKill.suffix(3000))")
     }
 
-    @Test("SIGTERM under load exits 0 within seconds, with everything consumed so far written and checkpointed; a restart goes on from there")
+    /// The drain timeout the workers run with; a stop that drained everything ends within it.
+    static let drainTimeout = 15.0
+
+    @Test("SIGTERM under load exits 0 within the drain timeout, with everything consumed so far written and checkpointed; a restart goes on from there")
     func gracefulStop() async throws {
         let shared = try SharedWorkerStream.required()
         let stream = shared.stream
@@ -203,7 +223,9 @@ struct WorkerRecoveryTests {
         var previous = [Int32: Int64]()
         for (index, share) in [Double.random(in: 0.2...0.4, using: &random), .random(in: 0.15...0.3, using: &random)].enumerated() {
             let stopAt = previous.values.reduce(0, +) + Int64(Double(total) * share)
-            let worker = try WorkerProcess(brokers: shared.cluster.bootstrapServers, databaseURL: try TestDatabase.url(), schema: schema, group: group)
+            let worker = try WorkerProcess(
+                brokers: shared.cluster.bootstrapServers, databaseURL: try TestDatabase.url(), schema: schema, group: group,
+                arguments: ["--drain-timeout", "\(Int(Self.drainTimeout))s"])
             let loaded = try await waitWhileRunning(worker, timeout: .seconds(180), context: context) {
                 await committedRecords(schema: schema, group: group, on: connection) >= stopAt
             }
@@ -214,7 +236,7 @@ struct WorkerRecoveryTests {
             let committed = offsets.values.reduce(0, +)
             print("sigterm test \(context): worker \(index) got SIGTERM after \(stopAt) committed records; exit status \(stopped.status) after \(stopped.seconds) s; \(committed) of \(total) records committed")
             #expect(stopped.status == 0, "worker \(index): exit status \(stopped.status) \(context); log:\n\(worker.log.suffix(6000))")
-            #expect(stopped.seconds < 10, "worker \(index) took \(stopped.seconds) s to stop \(context); log:\n\(worker.log.suffix(6000))")
+            #expect(stopped.seconds < Self.drainTimeout, "worker \(index) took \(stopped.seconds) s to stop, beyond its drain timeout \(context); log:\n\(worker.log.suffix(6000))")
             #expect(committed < total, "the stop came after the end of the stream: nothing was in flight \(context)")
             #expect(worker.log.contains("stopping: draining partitions"), "worker \(index) did not log its graceful stop \(context)")
 

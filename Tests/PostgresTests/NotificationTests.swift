@@ -70,40 +70,62 @@ struct NotificationTests {
         #expect(gone, "session \(backend) is still open after stop()")
     }
 
-    /// More listeners than the pool has threads, each waiting on its socket for up to a minute:
-    /// if waiting occupied pool threads, the tasks below could not run until the listeners
-    /// stopped. A plain thread (off the pool) stops every listener after 10 s whatever happens,
-    /// so a blocked pool fails the test instead of hanging it; the check is that the tasks all
-    /// ran while every listener was still waiting.
+    /// More listeners than the pool has threads, each waiting on its socket for up to 20 s: if
+    /// waiting occupied pool threads, the tasks below (and this test's own code) could not run
+    /// until the listeners stopped. A plain thread, started first and off the pool, stops every
+    /// listener after 10 s whatever happens, so a blocked pool fails the test instead of hanging
+    /// it; the check is that everything ran while every listener was still waiting.
     @Test("idle listeners leave the cooperative pool free: tasks run to the end while more listeners than pool threads wait on their sockets")
     func listenersDoNotBlockThePool() async throws {
         let count = ProcessInfo.processInfo.activeProcessorCount * 2 + 2
         let url = try TestDatabase.url()
-        var listeners: [PostgresNotificationListener] = []
-        for index in 0..<count {
-            listeners.append(try await PostgresNotificationListener.listen(
-                channel: "pool_check_\(index)", configuration: PostgresConfiguration(url), pollTimeout: .seconds(60), logger: .quiet))
-        }
+        let listeners = ListenerSet()
         let watchdogFired = Flag()
         let workDone = Flag()
-        let all = listeners
         let watchdog = Thread {
             let deadline = Date().addingTimeInterval(10)
             while Date() < deadline && !workDone.isSet { usleep(10_000) }
             if !workDone.isSet { watchdogFired.set() }
-            all.forEach { $0.stop() }
+            listeners.stopAll()
         }
         watchdog.start()
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<(count * 4) {
-                group.addTask {
-                    for _ in 0..<100 { await Task.yield() }
+        for index in 0..<count where !watchdogFired.isSet {
+            listeners.add(try await PostgresNotificationListener.listen(
+                channel: "pool_check_\(index)", configuration: PostgresConfiguration(url), pollTimeout: .seconds(20), logger: .quiet))
+        }
+        if !watchdogFired.isSet {
+            await withTaskGroup(of: Void.self) { group in
+                for _ in 0..<(count * 4) {
+                    group.addTask {
+                        for _ in 0..<100 { await Task.yield() }
+                    }
                 }
             }
         }
         let ranWhileListening = !watchdogFired.isSet
         workDone.set()
         #expect(ranWhileListening, "\(count * 4) short tasks could not finish while \(count) listeners waited: they hold pool threads")
+    }
+}
+
+/// Listeners a watchdog thread may stop at any moment; one added after that is stopped at once.
+private final class ListenerSet: Sendable {
+    private let state = Mutex<(listeners: [PostgresNotificationListener], stopped: Bool)>(([], false))
+
+    func add(_ listener: PostgresNotificationListener) {
+        let stopNow = state.withLock { state in
+            state.listeners.append(listener)
+            return state.stopped
+        }
+        if stopNow { listener.stop() }
+    }
+
+    func stopAll() {
+        let all = state.withLock { state in
+            state.stopped = true
+            return state.listeners
+        }
+        all.forEach { $0.stop() }
     }
 }
 

@@ -43,6 +43,7 @@ struct ConcurrentWriterTests {
                 try await locker.execute("COMMIT")
                 let written = try await writeEarlier.value.written + writeLater.value.written
                 #expect(written == 100, "round \(round): \(written) rows written for 100 distinct offsets")
+                #expect(try await committedOffsets(connection, schema: schema) == [0: base + 100], "round \(round): the offset is not at the larger end")
             }
 
             let stored = try await storedRows(connection, schema: schema)

@@ -117,7 +117,7 @@ struct ModelHotSwapTests {
                     "partition \(partition): the switch at offset \(offsets[firstNew]) is not the start of a batch")
             }
         }
-        #expect(byVersion["old"]!.scores.count >= rowsBefore, "rows written before the activation carry the old version")
+        #expect((byVersion["old"]?.scores.count ?? 0) >= rowsBefore, "rows written before the activation carry the old version")
 
         // Each row has the score its version gives its stored features, and its flag.
         for (version, stored) in byVersion {
@@ -128,8 +128,8 @@ struct ModelHotSwapTests {
             let misflagged = zip(stored.scores, stored.flagged).count { ($0 >= model.decisionThreshold) != $1 }
             #expect(misflagged == 0, "\(misflagged) rows of \(version) flagged against another threshold")
         }
-        let newRows = byVersion["new"]!
-        let oldScoresOfNewRows = models["old"]!.model.scores(rowMajor: newRows.features)
+        let newRows = try #require(byVersion["new"])
+        let oldScoresOfNewRows = try #require(models["old"]).model.scores(rowMajor: newRows.features)
         let differing = zip(oldScoresOfNewRows, newRows.scores).count { $0 != $1 }
         #expect(differing > newRows.scores.count / 2, "the two models score alike (\(differing) of \(newRows.scores.count) differ): the test would not notice a mix-up")
 

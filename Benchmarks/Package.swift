@@ -7,10 +7,10 @@
 import PackageDescription
 
 /// One benchmark executable per area, using the given products of the root package.
-func benchmarks(_ name: String, using products: [String]) -> Target {
+func benchmarks(_ name: String, using products: [String], also others: [Target.Dependency] = []) -> Target {
     .executableTarget(
         name: name,
-        dependencies: products.map { .product(name: $0, package: "fraudstream") } + [.product(name: "Benchmark", package: "benchmark")],
+        dependencies: products.map { .product(name: $0, package: "fraudstream") } + others + [.product(name: "Benchmark", package: "benchmark")],
         path: "Benchmarks/\(name)",
         plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
     )
@@ -24,6 +24,8 @@ let package = Package(
         // which differs between checkouts.
         .package(name: "fraudstream", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // The root package's version, for the exporter's registry.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         benchmarks("CodecBenchmarks", using: ["FraudCore"]),
@@ -31,6 +33,9 @@ let package = Package(
         benchmarks("FeatureBenchmarks", using: ["FraudCore"]),
         benchmarks("ModelBenchmarks", using: ["FraudModel"]),
         benchmarks("PipelineBenchmarks", using: ["FraudCore", "FraudModel", "FraudPipeline", "Generator", "Kafka"]),
+        benchmarks(
+            "ObservabilityBenchmarks", using: ["FraudPipeline", "Kafka", "Observability"],
+            also: [.product(name: "Prometheus", package: "swift-prometheus")]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -171,7 +171,7 @@ public final class WorkerMetrics: Sendable {
     public static let latencyCeiling: UInt64 = 3_600_000_000
 
     /// Records end-to-end latencies, in microseconds, in the total and the current interval.
-    func recordLatencies(_ microseconds: [UInt64]) {
+    public func recordLatencies(_ microseconds: [UInt64]) {
         state.withLock { counters in
             for value in microseconds {
                 if value > Self.latencyCeiling { counters.latencyOverflow += 1 }
@@ -185,7 +185,7 @@ public final class WorkerMetrics: Sendable {
     }
 
     /// Records one sink write: how long it took and how many rows it held.
-    func recordSinkWrite(duration: Duration, rows: Int) {
+    public func recordSinkWrite(duration: Duration, rows: Int) {
         let microseconds = UInt64(max(0, duration.components.seconds)) * 1_000_000
             + UInt64(max(0, duration.components.attoseconds) / 1_000_000_000_000)
         state.withLock { counters in
@@ -199,14 +199,14 @@ public final class WorkerMetrics: Sendable {
     }
 
     /// Notes that the checkpoints of `partitions` were committed at `instant`.
-    func recordCheckpoints(_ partitions: some Sequence<Int32>, at instant: ContinuousClock.Instant = .now) {
+    public func recordCheckpoints(_ partitions: some Sequence<Int32>, at instant: ContinuousClock.Instant = .now) {
         state.withLock { counters in
             for partition in partitions { counters.checkpointSavedAt[partition] = instant }
         }
     }
 
     /// Reads lag from `source` in each snapshot.
-    func setLagSource(_ source: (@Sendable () -> [KafkaTopicPartition: Int64])?) {
+    public func setLagSource(_ source: (@Sendable () -> [KafkaTopicPartition: Int64])?) {
         lagSource.withLock { $0 = source }
     }
 }

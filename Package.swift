@@ -145,6 +145,7 @@ let package = Package(
                 "FraudModel",
                 "Kafka",
                 "Postgres",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictConcurrency
@@ -214,7 +215,7 @@ let package = Package(
             ],
             swiftSettings: strictConcurrency
         ),
-        .testTarget(name: "LoadTestTests", dependencies: ["LoadTest"], swiftSettings: strictConcurrency),
+        .testTarget(name: "LoadTestTests", dependencies: ["LoadTest", "Kafka"], swiftSettings: strictConcurrency),
         .testTarget(name: "GeneratorTests", dependencies: ["Generator", "FraudCore", "Kafka"], swiftSettings: strictConcurrency),
         .testTarget(
             name: "FraudstreamCLITests",

@@ -1,12 +1,20 @@
 import Foundation
 import FraudModel
 import FraudPipeline
+import Histogram
+import Kafka
 import Logging
 
 /// One steady-rate run: a worker scores what a generator child produces at `rate` per second
 /// for the run's duration; latency percentiles come from the worker's histogram (record
-/// timestamp, the produce time, to the commit of the row's database transaction).
+/// timestamp, the produce time, to the commit of the row's database transaction), for the
+/// whole run and for its steady part; a consumer of the alerts topic measures the time from
+/// produce to alert.
 struct LatencyRun {
+    /// The start of a run left out of the steady-state figures: connections' first statements,
+    /// the first batches' allocations, the broker's first fetches.
+    static let warmUp = Duration.seconds(5)
+
     let environment: LoadTestEnvironment
     let rate: Int
     let model: ModelFile
@@ -18,7 +26,8 @@ struct LatencyRun {
         let options = environment.options
         let id = ThroughputRun.runID()
         let topic = "loadtest_\(id)"
-        let (brokers, broker) = try await environment.kafka(topics: [topic: options.partitions, topic + "_labels": 4], name: "broker-\(rate)")
+        let (brokers, broker) = try await environment.kafka(
+            topics: [topic: options.partitions, topic + "_labels": 4, topic + "_alerts": 4], name: "broker-\(rate)")
         defer { if let broker { Task { await broker.stop() } } }
         var figures = LoadTestFigures.Latency()
         figures.rate = rate
@@ -28,6 +37,20 @@ struct LatencyRun {
         defer { worker.stop() }
         _ = worker.metrics.takeIntervalLatency()
         let before = worker.metrics.snapshot()
+
+        // The alerts, read as they come; the consumer joins while the generator starts.
+        var alertConfiguration = KafkaConsumerConfiguration(bootstrapServers: brokers, groupID: "loadtest-alerts-\(id)", topics: [topic + "_alerts"])
+        alertConfiguration.sessionTimeout = .seconds(6)
+        alertConfiguration.initialOffset = .beginning
+        alertConfiguration.fetchMaxWait = .milliseconds(10)
+        let alertConsumer = try KafkaConsumer(configuration: alertConfiguration, logger: logger)
+        let alerts = AlertLatencies()
+        let alertReader = Task {
+            for try await event in alertConsumer.events {
+                if case .records(let batch) = event { alerts.add(batch.records) }
+            }
+        }
+        var steady = Histogram<UInt64>(highestTrackableValue: WorkerMetrics.latencyCeiling, numberOfSignificantValueDigits: .three)
 
         progress("latency: \(rate)/s for \(options.duration)")
         let generator = try environment.generator([
@@ -48,6 +71,7 @@ struct LatencyRun {
                 interval.totalCount == 0 ? 0 : Double(interval.valueAtPercentile(percentile)) / 1000
             }
             figures.timeline.append((elapsed, ms(50), ms(99), ms(99.9), Double(now.scored - previous.scored)))
+            if elapsed > Self.warmUp.seconds + 1 { steady.add(interval) }
             previous = now
             if generator.process.isRunning {
                 figures.maxLag = max(figures.maxLag, now.totalLag)
@@ -76,6 +100,21 @@ struct LatencyRun {
         // The worker had its partitions before the generator started, so its whole histogram
         // belongs to this run.
         (figures.p50, figures.p90, figures.p99, figures.p999, figures.max) = (ms(50), ms(90), ms(99), ms(99.9), Double(histogram.max) / 1000)
+        figures.warmUpSeconds = Self.warmUp.seconds
+        if steady.totalCount > 0 {
+            func steadyMs(_ percentile: Double) -> Double { Double(steady.valueAtPercentile(percentile)) / 1000 }
+            figures.steady = (steadyMs(50), steadyMs(99), steadyMs(99.9))
+        }
+        // Every flagged row's alert, or 10 s for the relay to send the last ones.
+        let flagged = after.flagged - before.flagged
+        let alertDeadline = ContinuousClock.now + .seconds(10)
+        while alerts.count < flagged, ContinuousClock.now < alertDeadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        await alertConsumer.close()
+        _ = try? await alertReader.value
+        figures.alerts = alerts.count
+        figures.timeToAlert = alerts.percentiles()
         // Kept up: the lag never exceeded one second's worth of records, and everything was
         // scored within a second of the generator's end.
         figures.keptUp = figures.transactions >= produced && figures.maxLag <= Int64(rate) && catchUp <= .seconds(1)

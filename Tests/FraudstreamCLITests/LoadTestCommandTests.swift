@@ -19,6 +19,7 @@ struct LoadTestCommandTests {
             "| worker peak resident memory |", "| records lost by the broker before the run | 0 |",
             "| raw binary COPY of the same rows", "| a plain librdkafka consumer draining the same topic |",
             "| the pipeline without I/O", "| scored-row encoding for COPY", "| 300 | 600 |", "Reproduce: `fraudstream loadtest",
+            "| rate (tx/s) | whole run p50 / p99 / p99.9 ms | steady p50 / p99 / p99.9 ms | alerts | time to alert p50 / p99 / p99.9 ms |",
         ] {
             #expect(report.contains(figure), "the report lacks \(figure):\n\(report)")
         }
@@ -30,6 +31,10 @@ struct LoadTestCommandTests {
         let chart = try Data(contentsOf: results.appendingPathComponent("chart.png"))
         #expect(Array(chart.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         #expect(run.standardOutput.contains("throughput:") && run.standardOutput.contains("latency at 300/s:"))
+        // A 2 s run has no steady part; its alerts, if any were flagged, were all read.
+        let latencyLine = try #require(run.standardOutput.split(separator: "\n").first { $0.hasPrefix("latency at 300/s:") })
+        #expect(latencyLine.contains("steady p50 / p99 / p99.9 n/a ms"), "\(latencyLine)")
+        #expect(latencyLine.contains("time to alert p50 / p99 / p99.9 "), "\(latencyLine)")
     }
 
     @Test("bad flags stop it with a message that says how to fix them")

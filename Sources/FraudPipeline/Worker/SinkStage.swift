@@ -125,8 +125,8 @@ struct SinkStage: Sendable {
                     // Alerts only for the rows this write stored.
                     var messages = write.letters.map(deadLetters.producerMessage(for:))
                     if let alerts, write.flagged > 0 {
-                        messages += alerts.messages(for: write.rows.lazy.filter {
-                            $0.flagged && !notWritten.contains(.init(partition: $0.partition, offset: $0.offset))
+                        messages += alerts.messages(for: zip(write.rows, write.timestamps).lazy.map { (row: $0, recordTimestamp: $1) }.filter {
+                            $0.row.flagged && !notWritten.contains(.init(partition: $0.row.partition, offset: $0.row.offset))
                         })
                     }
                     try await outbox.enqueue(messages, on: connection)

@@ -13,11 +13,13 @@ extension KafkaConsumer {
         var records: [KafkaRecord] = []
         records.reserveCapacity(capacity)
         var topics: [OpaquePointer: String] = [:]
+        var nextLogEndRead = ContinuousClock.now
 
         while running.isRunning {
             applyRestarts()
             applyStarts()
             applyPauseChanges()
+            readPausedLogEndsIfDue(&nextLogEndRead)
             // Wait for one message, then take what else is ready without waiting:
             // rd_kafka_consume_batch_queue with a timeout waits for a full batch, which at low
             // rates would hold every record for the whole timeout.
@@ -75,6 +77,32 @@ extension KafkaConsumer {
                 state.withLock { $0.buffer.scheduleRestart(entry.partition, at: starts[entry.partition] ?? 0) }
             }
         }
+    }
+
+    /// Once a second, queues a read of the paused partitions' log ends on ``logEnds`` (one at a
+    /// time: a broker slow to answer delays the next read, never the poll thread), so that
+    /// ``lag()`` of a partition held back by a slow reader keeps growing with the backlog.
+    private func readPausedLogEndsIfDue(_ due: inout ContinuousClock.Instant) {
+        let now = ContinuousClock.now
+        guard now >= due else { return }
+        due = now + .seconds(1)
+        let paused: [KafkaTopicPartition] = state.withLock { state in
+            guard !state.logEndReadInFlight else { return [] }
+            let paused = state.buffer.pausedPartitions
+            state.logEndReadInFlight = !paused.isEmpty
+            return paused
+        }
+        guard !paused.isEmpty else { return }
+        let submitted = logEnds.submit { [self] in
+            let ends = paused.compactMap { partition in
+                (try? client.queryWatermarks(partition, timeout: .seconds(1))).map { (partition, $0.high) }
+            }
+            state.withLock { state in
+                for (partition, end) in ends { state.buffer.noteLogEnd(end, of: partition) }
+                state.logEndReadInFlight = false
+            }
+        }
+        if !submitted { state.withLock { $0.logEndReadInFlight = false } }
     }
 
     /// Restarts partitions stopped at an acknowledged gap. librdkafka stops fetching a

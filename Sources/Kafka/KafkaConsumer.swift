@@ -26,8 +26,9 @@ public final class KafkaConsumer: Sendable {
     let configuration: KafkaConsumerConfiguration
     let listener: (any KafkaRebalanceListener)?
     let blocking = DedicatedThread(name: "kafka-consumer-calls") { KafkaError.closedClient }
-    /// Reads paused partitions' log ends for ``lag()``, apart from ``blocking`` so that a broker
-    /// slow to answer never delays a commit or a seek.
+    /// Reads paused partitions' log ends for ``lag()`` (librdkafka learns log ends from fetches,
+    /// which stop while a partition is paused), apart from ``blocking`` so that a broker slow to
+    /// answer never delays a commit or a seek.
     let logEnds = DedicatedThread(name: "kafka-consumer-log-ends") { KafkaError.closedClient }
     let state: Mutex<State>
     let running = RunFlag()
@@ -40,6 +41,8 @@ public final class KafkaConsumer: Sendable {
         /// Callers of ``close()`` waiting for the poll thread to finish.
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
         var isClosed = false
+        /// A read of paused partitions' log ends is queued or running on ``logEnds``.
+        var logEndReadInFlight = false
     }
 
     /// Creates a consumer, subscribes it to the configured topics and starts polling.
@@ -170,8 +173,8 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// How many records each assigned partition has on the broker that this consumer has not
-    /// handed over yet, from the latest fetch responses or, for a partition paused since, the
-    /// latest ``refreshPausedLogEnds(timeout:)`` (no broker round trip).
+    /// handed over yet, from the latest fetch responses or, for a partition paused since, its log
+    /// end as the consumer last read it from the broker (once a second; no round trip here).
     public func lag() -> [KafkaTopicPartition: Int64] {
         let positions = state.withLock { state in state.buffer.partitions.mapValues { ($0.nextOffset, $0.queriedLogEnd) } }
         var lag: [KafkaTopicPartition: Int64] = [:]
@@ -184,23 +187,6 @@ public final class KafkaConsumer: Sendable {
             lag[partition] = max(0, high - (next ?? max(low, 0)))
         }
         return lag
-    }
-
-    /// Reads the log end of every partition librdkafka has paused from the broker, for
-    /// ``lag()``: librdkafka learns log ends only from its fetches, so without this the lag of a
-    /// paused partition (a stalled reader, flow control) would stand still while records pile
-    /// up. One round trip per paused partition, each waiting at most `timeout`, on a thread of
-    /// the consumer's own; a partition that does not answer keeps its previous figure.
-    public func refreshPausedLogEnds(timeout: Duration = .seconds(1)) async {
-        let paused = state.withLock { $0.buffer.pausedPartitions }
-        guard !paused.isEmpty else { return }
-        let client = self.client
-        let ends = (try? await logEnds.run {
-            paused.compactMap { partition in (try? client.queryWatermarks(partition, timeout: timeout)).map { (partition, $0.high) } }
-        }) ?? []
-        state.withLock { state in
-            for (partition, end) in ends { state.buffer.noteLogEnd(end, of: partition) }
-        }
     }
 
     /// Leaves the group and stops the consumer. The listener is told about the revocation

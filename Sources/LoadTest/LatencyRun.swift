@@ -71,7 +71,8 @@ struct LatencyRun {
                 interval.totalCount == 0 ? 0 : Double(interval.valueAtPercentile(percentile)) / 1000
             }
             figures.timeline.append((elapsed, ms(50), ms(99), ms(99.9), Double(now.scored - previous.scored)))
-            if elapsed > Self.warmUp.seconds + 1 { steady.add(interval) }
+            // The interval covers the second before `elapsed`.
+            if elapsed - 1 >= Self.warmUp.seconds { steady.add(interval) }
             previous = now
             if generator.process.isRunning {
                 figures.maxLag = max(figures.maxLag, now.totalLag)
@@ -100,7 +101,6 @@ struct LatencyRun {
         // The worker had its partitions before the generator started, so its whole histogram
         // belongs to this run.
         (figures.p50, figures.p90, figures.p99, figures.p999, figures.max) = (ms(50), ms(90), ms(99), ms(99.9), Double(histogram.max) / 1000)
-        figures.warmUpSeconds = Self.warmUp.seconds
         if steady.totalCount > 0 {
             func steadyMs(_ percentile: Double) -> Double { Double(steady.valueAtPercentile(percentile)) / 1000 }
             figures.steady = (steadyMs(50), steadyMs(99), steadyMs(99.9))

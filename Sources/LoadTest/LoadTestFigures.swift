@@ -40,10 +40,8 @@ public struct LoadTestFigures: Sendable {
         public var cpuSecondsPerMillion = 0.0
         public var peakResidentBytes = 0
         /// End-to-end latency percentiles once warmed up (the per-second histograms after the
-        /// first ``warmUpSeconds``), milliseconds; `nil` for a run too short to have a steady part.
+        /// first 5 s), milliseconds; `nil` for a run too short to have a steady part.
         public var steady: (p50: Double, p99: Double, p999: Double)?
-        /// The start of the run left out of ``steady``.
-        public var warmUpSeconds = 0.0
         /// Alerts read from the alerts topic during the run.
         public var alerts = 0
         /// Time to alert percentiles, milliseconds: the transaction record's produce time to the

@@ -62,7 +62,7 @@ struct LoadTestReport {
             lines += [
                 "",
                 "Whole run against its steady part (the per-second histograms after the first "
-                    + "\(Int(figures.latency.first?.warmUpSeconds ?? 0)) s: the start-up cost is the difference), and the time to "
+                    + "\(Int(LatencyRun.warmUp.seconds)) s: the start-up cost is the difference), and the time to "
                     + "alert: the transaction record's produce time to its alert record's, both Kafka timestamps, read by a "
                     + "consumer of the alerts topic. Target at 10,000 tx/s: time to alert p99 < 50 ms.",
                 "",

@@ -11,7 +11,7 @@ struct AlertLatenciesTests {
             timestampMillis: alerted)
     }
 
-    @Test("the time from the transaction's produce time to the alert's, with nearest-rank percentiles; records without the field are left out")
+    @Test("the time from the transaction's produce time to the alert's, percentiles from an HDR histogram as the worker's latencies; records without the field are left out")
     func percentilesOfAlerts() throws {
         let latencies = AlertLatencies()
         #expect(latencies.percentiles() == nil)

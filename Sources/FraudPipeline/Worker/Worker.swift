@@ -188,18 +188,7 @@ public final class Worker: Service, Sendable {
         let sinkStage = sinkSetup
         let input = merge(consumer.events.map { @Sendable event in ProcessingInput.kafka(event) }, controlStream)
 
-        let committerTask = Task {
-            await withDiscardingTaskGroup { group in
-                group.addTask { await committer.run(every: .seconds(1)) }
-                // Paused partitions' lag would otherwise stand still while records pile up.
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: .seconds(1))
-                        await consumer.refreshPausedLogEnds()
-                    }
-                }
-            }
-        }
+        let committerTask = Task { await committer.run(every: .seconds(1)) }
         let switcherTask = Task {
             await ModelSwitcher(
                 selection: models, registry: registry, connection: registryConnection, listener: modelListener,

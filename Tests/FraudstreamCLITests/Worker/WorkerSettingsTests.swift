@@ -20,6 +20,8 @@ struct WorkerSettingsTests {
         let cluster = try EmbeddedKafkaCluster()
         defer { cluster.shutdown() }
         try cluster.createTopic("transactions", partitions: partitions)
+        // The alerts topic exists, so that reading it below finds it empty rather than failing.
+        try cluster.createTopic("fraud_alerts", partitions: 1)
         let produced = try await GeneratorRun.run(options: generatorOptions(
             cluster: cluster, topic: "transactions", partitions: partitions, count: 6_000, seed: 61, rate: nil), logger: .quiet)
         let records = try await WorkerTestStream.readAll(cluster: cluster, topic: "transactions", count: produced.transactions)
@@ -71,7 +73,7 @@ struct WorkerSettingsTests {
         #expect(flagged > 0, "nothing flagged: the alerts check would mean nothing")
         let outbox = try await connection.query("SELECT count(*) FROM \(schema).outbox")[0][0, as: Int.self]
         #expect(outbox == 0)
-        let alerts = (try? await readTopic(cluster: cluster, topic: "fraud_alerts", idle: .seconds(3), deadline: .seconds(10))) ?? []
+        let alerts = try await readTopic(cluster: cluster, topic: "fraud_alerts", idle: .seconds(3), deadline: .seconds(10))
         #expect(alerts.isEmpty, "\(alerts.count) alerts published with --alerts-topic none")
 
         // Nothing of a transaction, and not the password, in the log at any level.

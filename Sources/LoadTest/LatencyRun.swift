@@ -53,11 +53,12 @@ struct LatencyRun {
         var steady = Histogram<UInt64>(highestTrackableValue: WorkerMetrics.latencyCeiling, numberOfSignificantValueDigits: .three)
 
         progress("latency: \(rate)/s for \(options.duration)")
+        let linger = options.generatorLinger.map { ["--kafka-property", "linger.ms=\(Int(($0.seconds * 1000).rounded()))"] } ?? []
         let generator = try environment.generator([
             "--brokers", brokers.joined(separator: ","), "--topic", topic, "--labels-topic", topic + "_labels",
             "--partitions", String(options.partitions), "--clock", "real", "--rate", String(rate),
             "--duration", "\(Int(options.duration.seconds))s", "--accounts", "100000", "--seed", String(options.seed),
-        ], name: "generate-\(rate)")
+        ] + linger, name: "generate-\(rate)")
         ProcessStatistics.resetPeak()
         let startCPU = ProcessStatistics.cpuSeconds()
         let start = ContinuousClock.now
@@ -101,6 +102,13 @@ struct LatencyRun {
         // The worker had its partitions before the generator started, so its whole histogram
         // belongs to this run.
         (figures.p50, figures.p90, figures.p99, figures.p999, figures.max) = (ms(50), ms(90), ms(99), ms(99.9), Double(histogram.max) / 1000)
+        func milliseconds(_ histogram: Histogram<UInt64>) -> (p50: Double, p99: Double, p999: Double)? {
+            guard histogram.totalCount > 0 else { return nil }
+            return (Double(histogram.valueAtPercentile(50)) / 1000, Double(histogram.valueAtPercentile(99)) / 1000, Double(histogram.valueAtPercentile(99.9)) / 1000)
+        }
+        figures.scoring = milliseconds(after.scoringLatency)
+        figures.sinkWrite = milliseconds(after.sinkWriteDuration)
+        figures.rowsPerWrite = Int(after.sinkBatchRows.valueAtPercentile(50))
         if steady.totalCount > 0 {
             func steadyMs(_ percentile: Double) -> Double { Double(steady.valueAtPercentile(percentile)) / 1000 }
             figures.steady = (steadyMs(50), steadyMs(99), steadyMs(99.9))

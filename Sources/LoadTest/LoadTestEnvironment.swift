@@ -76,6 +76,7 @@ final class LoadTestEnvironment: @unchecked Sendable {
         configuration.alertsTopic = topic + "_alerts"
         configuration.deadLetterTopic = topic + "_dead_letters"
         configuration.sessionTimeout = .seconds(6)
+        options.worker.apply(to: &configuration)
         let worker = Worker(configuration: configuration, model: model, modelVersion: modelVersion, logger: logger)
         let running = Task { try await worker.run() }
         let deadline = ContinuousClock.now + .seconds(120)

@@ -47,6 +47,13 @@ public struct LoadTestFigures: Sendable {
         /// Time to alert percentiles, milliseconds: the transaction record's produce time to the
         /// alert record's, both Kafka timestamps; `nil` when nothing was flagged.
         public var timeToAlert: (p50: Double, p99: Double, p999: Double)?
+        /// Record timestamp to the end of scoring, milliseconds (the worker's
+        /// `scoringLatency`): the part of the latency spent before the sink.
+        public var scoring: (p50: Double, p99: Double, p999: Double)?
+        /// How long each sink write took, milliseconds.
+        public var sinkWrite: (p50: Double, p99: Double, p999: Double)?
+        /// Rows per sink write, median.
+        public var rowsPerWrite = 0
         /// Per second: (seconds, p50, p99, p99.9, scored per second).
         public var timeline: [(seconds: Double, p50: Double, p99: Double, p999: Double, rate: Double)] = []
     }

@@ -1,4 +1,5 @@
 import Foundation
+import FraudPipeline
 import Postgres
 
 /// What `fraudstream loadtest` runs.
@@ -39,6 +40,37 @@ public struct LoadTestOptions: Sendable {
     public var resultsDirectory: URL
     /// The simulation seed.
     public var seed: UInt64 = 42
+    /// Worker settings to measure as levers; each replaces the worker's default in every run.
+    public var worker = WorkerLevers()
+    /// The generator's producer linger (`linger.ms`) in the latency runs; `nil` keeps the
+    /// generator's default (5 ms). The time from produce to the broker is part of the latency
+    /// measured, because a record's timestamp is taken when it is produced.
+    public var generatorLinger: Duration?
+
+    /// Worker settings a load test can change, to measure what each costs and gains.
+    public struct WorkerLevers: Sendable, Equatable {
+        /// The sink's flush interval (`--flush-interval`).
+        public var flushInterval: Duration?
+        /// The consumer's `fetch.wait.max.ms` (`--fetch-max-wait`).
+        public var fetchMaxWait: Duration?
+        /// How often each partition's state is checkpointed (`--checkpoint-interval`).
+        public var checkpointInterval: Duration?
+
+        public init() {}
+
+        /// Sets the changed settings on `configuration`.
+        func apply(to configuration: inout WorkerConfiguration) {
+            if let flushInterval { configuration.flushInterval = flushInterval }
+            if let fetchMaxWait { configuration.fetchMaxWait = fetchMaxWait }
+            if let checkpointInterval { configuration.checkpointInterval = checkpointInterval }
+        }
+
+        /// The settings changed, as `name value` pairs for the report, in flag order.
+        public var described: [(name: String, value: Duration)] {
+            [("flush-interval", flushInterval), ("fetch-max-wait", fetchMaxWait), ("checkpoint-interval", checkpointInterval)]
+                .compactMap { pair in pair.1.map { (pair.0, $0) } }
+        }
+    }
 
     public init(executable: URL, resultsDirectory: URL) {
         self.executable = executable
@@ -53,6 +85,16 @@ public struct LoadTestOptions: Sendable {
         guard accounts >= 10 else { throw LoadTestError("--accounts must be at least 10, got \(accounts)") }
         guard !rates.isEmpty, rates.allSatisfy({ $0 >= 1 }) else { throw LoadTestError("--rates needs positive rates, e.g. 1000,10000") }
         guard duration >= .seconds(1) else { throw LoadTestError("--duration must be at least 1s, got \(duration)") }
+        var worker = WorkerConfiguration(brokers: ["localhost:9092"], database: PostgresConfiguration(""))
+        self.worker.apply(to: &worker)
+        do {
+            try worker.validate()
+        } catch {
+            throw LoadTestError("--\(error.setting): \(error.problem)")
+        }
+        if let linger = generatorLinger, linger < .zero || linger > .seconds(5) {
+            throw LoadTestError("--generator-linger must be 0…5 s, got \(linger)")
+        }
         // The embedded broker keeps about 5 MiB per partition; a transaction record takes ~330
         // bytes, and the busiest partition holds up to about twice the average.
         if brokers == nil, mode != .latency, count / partitions * 330 * 2 > 4_500_000 {

@@ -74,6 +74,19 @@ struct LoadTestReport {
                     "| \(Self.count(run.rate)) | \(Self.ms(run.p50)) / \(Self.ms(run.p99)) / \(Self.ms(run.p999)) | "
                         + "\(Self.percentiles(run.steady)) | \(Self.count(run.alerts)) | \(Self.percentiles(run.timeToAlert)) |")
             }
+            lines += [
+                "",
+                "Where the time goes (whole run): record timestamp to the end of scoring (the producer's linger, the broker, "
+                    + "the fetch, the consumer's buffers and scoring), then the sink's writes; the end-to-end latency is the "
+                    + "first, plus the wait in the sink's queue (flush interval, a write in progress), plus one write.",
+                "",
+                "| rate (tx/s) | to scored p50 / p99 / p99.9 ms | sink write p50 / p99 / p99.9 ms | rows per write (median) |",
+                "| --- | --- | --- | --- |",
+            ]
+            for run in figures.latency {
+                lines.append(
+                    "| \(Self.count(run.rate)) | \(Self.percentiles(run.scoring)) | \(Self.percentiles(run.sinkWrite)) | \(Self.count(run.rowsPerWrite)) |")
+            }
             lines.append("")
         }
         lines += ["![throughput and latency over time](\(chartFile))", ""]
@@ -93,6 +106,8 @@ struct LoadTestReport {
             lines.append("latency at \(Self.count(run.rate))/s: p50 \(Self.ms(run.p50)) ms, p99 \(Self.ms(run.p99)) ms, "
                 + "p99.9 \(Self.ms(run.p999)) ms, max \(Self.ms(run.max)) ms; steady p50 / p99 / p99.9 \(Self.percentiles(run.steady)) ms; "
                 + "time to alert p50 / p99 / p99.9 \(Self.percentiles(run.timeToAlert)) ms (\(run.alerts) alerts); "
+                + "to scored p50 / p99 \(run.scoring.map { "\(Self.ms($0.p50)) / \(Self.ms($0.p99))" } ?? "n/a") ms, "
+                + "sink write p50 / p99 \(run.sinkWrite.map { "\(Self.ms($0.p50)) / \(Self.ms($0.p99))" } ?? "n/a") ms; "
                 + "max lag \(run.maxLag); kept up: \(run.keptUp ? "yes" : "no")")
         }
         return lines.joined(separator: "\n")

@@ -7,8 +7,8 @@ import Synchronization
 /// for `GET /metrics`.
 ///
 /// Two kinds of figures, fed two ways:
-/// - the histograms (`fraudstream_end_to_end_latency_seconds`, `fraudstream_sink_write_duration_seconds`,
-///   `fraudstream_sink_batch_rows`) are fed per observation by the worker itself, through the
+/// - the histograms (`fraudstream_end_to_end_latency_seconds`, `fraudstream_scoring_latency_seconds`,
+///   `fraudstream_sink_write_duration_seconds`, `fraudstream_sink_batch_rows`) are fed per observation by the worker itself, through the
 ///   swift-metrics handles ``FraudPipeline/WorkerMetrics`` makes from ``metricsFactory(registry:)``;
 /// - the counters and gauges are brought up to date from one ``FraudPipeline/WorkerMetrics/snapshot()``
 ///   at each scrape, so they agree with the snapshot exactly and cost nothing between scrapes.
@@ -83,6 +83,7 @@ public final class PrometheusExporter: Sendable {
         ]
         factory.durationHistogramBuckets = [
             WorkerMetrics.Label.endToEndLatency: latency,
+            WorkerMetrics.Label.scoringLatency: latency,
             WorkerMetrics.Label.sinkWriteDuration: write,
         ]
         factory.valueHistogramBuckets = [

@@ -55,6 +55,18 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Seed of the simulation (default 42).")
     var seed: UInt64 = 42
 
+    @Option(name: .customLong("flush-interval"), help: "The worker's --flush-interval in every run, to measure it as a lever (default: the worker's, 5ms).")
+    var flushInterval: String?
+
+    @Option(name: .customLong("fetch-max-wait"), help: "The worker's --fetch-max-wait in every run (default: the worker's, 10ms).")
+    var fetchMaxWait: String?
+
+    @Option(name: .customLong("checkpoint-interval"), help: "The worker's --checkpoint-interval in every run (default: the worker's, 5s).")
+    var checkpointInterval: String?
+
+    @Option(name: .customLong("generator-linger"), help: "The generator's producer linger.ms in the latency runs, e.g. 0ms (default: the generator's, 5ms).")
+    var generatorLinger: String?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -100,6 +112,10 @@ struct LoadTestCommand: AsyncParsableCommand {
         do {
             options.duration = try GeneratorDurationParser.parse(duration, flag: "--duration")
             options.brokers = try brokers.map { try KafkaSettings.parseBrokers($0) }
+            options.worker.flushInterval = try flushInterval.map { try GeneratorDurationParser.parse($0, flag: "--flush-interval") }
+            options.worker.fetchMaxWait = try fetchMaxWait.map { try GeneratorDurationParser.parse($0, flag: "--fetch-max-wait") }
+            options.worker.checkpointInterval = try checkpointInterval.map { try GeneratorDurationParser.parse($0, flag: "--checkpoint-interval") }
+            options.generatorLinger = try generatorLinger.map { try GeneratorDurationParser.parse($0, flag: "--generator-linger") }
         } catch let error as GeneratorOptionsError {
             throw ValidationError(error.message)
         } catch {

@@ -20,6 +20,7 @@ struct LoadTestCommandTests {
             "| raw binary COPY of the same rows", "| a plain librdkafka consumer draining the same topic |",
             "| the pipeline without I/O", "| scored-row encoding for COPY", "| 300 | 600 |", "Reproduce: `fraudstream loadtest",
             "| rate (tx/s) | whole run p50 / p99 / p99.9 ms | steady p50 / p99 / p99.9 ms | alerts | time to alert p50 / p99 / p99.9 ms |",
+            "| rate (tx/s) | to scored p50 / p99 / p99.9 ms | sink write p50 / p99 / p99.9 ms | rows per write (median) |",
         ] {
             #expect(report.contains(figure), "the report lacks \(figure):\n\(report)")
         }
@@ -35,6 +36,15 @@ struct LoadTestCommandTests {
         let latencyLine = try #require(run.standardOutput.split(separator: "\n").first { $0.hasPrefix("latency at 300/s:") })
         #expect(latencyLine.contains("steady p50 / p99 / p99.9 n/a ms"), "\(latencyLine)")
         #expect(latencyLine.contains("time to alert p50 / p99 / p99.9 "), "\(latencyLine)")
+        // The breakdown has numbers, and the part before the sink is no more than the whole.
+        let breakdown = try #require(report.split(separator: "\n").first { $0.hasPrefix("| 300 |") && $0.split(separator: "|").count == 4 })
+        let cells = breakdown.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        let scored = cells[1].split(separator: "/").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let writes = cells[2].split(separator: "/").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        #expect(scored.count == 3 && writes.count == 3 && (Int(cells[3]) ?? 0) >= 1, "\(breakdown)")
+        let wholeRun = try #require(report.split(separator: "\n").first { $0.hasPrefix("| 300 |") && $0.split(separator: "|").count == 5 })
+        let wholeP50 = Double(wholeRun.split(separator: "|")[1].split(separator: "/")[0].trimmingCharacters(in: .whitespaces)) ?? 0
+        #expect(scored.first.map { $0 <= wholeP50 } ?? false, "to scored \(scored) against end to end \(wholeRun)")
     }
 
     @Test("bad flags stop it with a message that says how to fix them")
@@ -45,5 +55,12 @@ struct LoadTestCommandTests {
         #expect(tooBig.status != 0 && tooBig.standardError.contains("use --partitions"))
         let rates = try CommandLineRunner.run(["loadtest", "--rates", "1000,fast"])
         #expect(rates.status != 0 && rates.standardError.contains("--rates"))
+        // The levers are checked as the worker checks them, named by their flags.
+        let flush = try CommandLineRunner.run(["loadtest", "--flush-interval", "20s"])
+        #expect(flush.status != 0 && flush.standardError.contains("--flush-interval: 20.0 seconds is outside 0…10 s"), "\(flush.standardError)")
+        let fetch = try CommandLineRunner.run(["loadtest", "--fetch-max-wait", "0ms"])
+        #expect(fetch.status != 0 && fetch.standardError.contains("--fetch-max-wait"), "\(fetch.standardError)")
+        let linger = try CommandLineRunner.run(["loadtest", "--generator-linger", "soon"])
+        #expect(linger.status != 0 && linger.standardError.contains("--generator-linger: expected a duration"), "\(linger.standardError)")
     }
 }

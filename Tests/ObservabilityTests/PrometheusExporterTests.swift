@@ -33,7 +33,8 @@ struct PrometheusExporterTests {
         "fraudstream_database_available", "fraudstream_model_info",
     ]
     static let histogramNames = [
-        "fraudstream_end_to_end_latency_seconds", "fraudstream_sink_write_duration_seconds", "fraudstream_sink_batch_rows",
+        "fraudstream_end_to_end_latency_seconds", "fraudstream_scoring_latency_seconds", "fraudstream_sink_write_duration_seconds",
+        "fraudstream_sink_batch_rows",
     ]
 
     @Test("every metric of the contract is exposed once, with its type, and nothing else")
@@ -42,6 +43,7 @@ struct PrometheusExporterTests {
         metrics.setLagSource { [KafkaTopicPartition(topic: "transactions", partition: 3): 7] }
         metrics.recordCheckpoints([3])
         metrics.recordLatencies([1_000])
+        metrics.recordScoringLatencies([400])
         metrics.recordSinkWrite(duration: .milliseconds(3), rows: 1)
         let samples = try Self.scrape(exporter)
         var expected: [String: String] = [:]
@@ -129,6 +131,7 @@ struct PrometheusExporterTests {
     func histograms() throws {
         let (metrics, exporter) = Self.make()
         metrics.recordLatencies([1_000, 20_000, 2_000_000])  // 1 ms, 20 ms, 2 s
+        metrics.recordScoringLatencies([600, 12_000])  // 0.6 ms, 12 ms
         metrics.recordSinkWrite(duration: .milliseconds(4), rows: 3)
         metrics.recordSinkWrite(duration: .milliseconds(300), rows: 4_000)
         let samples = try Self.scrape(exporter)
@@ -148,6 +151,11 @@ struct PrometheusExporterTests {
         #expect(samples.value(latency + "_bucket", ["le": "0.025"]) == 2)
         #expect(samples.value(latency + "_bucket", ["le": "2.5"]) == 3)
         #expect(abs((samples.value(latency + "_sum") ?? 0) - 2.021) < 1e-9)
+        let scoring = "fraudstream_scoring_latency_seconds"
+        #expect(samples.value(scoring + "_count") == 2)
+        #expect(samples.value(scoring + "_bucket", ["le": "0.005"]) == 1)
+        #expect(samples.value(scoring + "_bucket", ["le": "0.025"]) == 2)
+        #expect(abs((samples.value(scoring + "_sum") ?? 0) - 0.0126) < 1e-9)
         #expect(samples.value("fraudstream_sink_write_duration_seconds_count") == 2)
         #expect(samples.value("fraudstream_sink_write_duration_seconds_bucket", ["le": "0.005"]) == 1)
         #expect(samples.value("fraudstream_sink_batch_rows_count") == 2)
@@ -158,6 +166,7 @@ struct PrometheusExporterTests {
         // The snapshot's own histograms saw the same observations.
         let snapshot = metrics.snapshot()
         #expect(snapshot.endToEndLatency.totalCount == 3)
+        #expect(snapshot.scoringLatency.totalCount == 2 && snapshot.scoringLatency.max >= 12_000)
         #expect(snapshot.sinkBatchRows.totalCount == 2 && snapshot.sinkWriteDuration.totalCount == 2)
     }
 

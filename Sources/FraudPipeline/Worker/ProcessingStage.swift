@@ -160,8 +160,11 @@ struct ProcessingStage: Sendable {
                 partition: batch.topicPartition.partition, snapshot: await slot.processor.snapshot(), stateOffset: processed.nextOffset,
                 ownerEpoch: slot.ownerEpoch)
         }
+        let timestamps = Self.timestamps(of: processed.scored, in: batch)
+        let scoredAt = PartitionProcessor.wallClock().millisecondsSinceEpoch
+        metrics.recordScoringLatencies(timestamps.map { UInt64(max(0, scoredAt - $0)) * 1000 })
         return SinkBatch(
-            processed: processed, recordTimestamps: Self.timestamps(of: processed.scored, in: batch),
+            processed: processed, recordTimestamps: timestamps,
             consumed: batch.records.count, checkpoint: checkpoint, ownerEpoch: slot.ownerEpoch)
     }
 

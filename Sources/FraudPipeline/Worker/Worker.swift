@@ -141,6 +141,10 @@ public final class Worker: Service, Sendable {
         producerConfiguration.linger = .zero
         producerConfiguration.additionalProperties["socket.nagle.disable"] = "true"
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        // Find the brokers now, not with the first alert: that alert and every one behind it
+        // would wait for the lookup (about 0.8 s on the embedded cluster). Kafka being away is
+        // not an error here; the relay's sends wait for it.
+        let producerWarmUp = Task { try? await producer.connect(timeout: .seconds(2)) }
 
         let (controlStream, control) = AsyncStream<ProcessingInput>.makeStream()
         let takeover = PartitionTakeover()
@@ -277,6 +281,7 @@ public final class Worker: Service, Sendable {
             logger.error("labels ingestion failed", metadata: ["error": "\(error)"])
             failure = failure ?? error
         }
+        await producerWarmUp.value
         do {
             try await producer.close(timeout: .seconds(10))
         } catch {

@@ -23,6 +23,9 @@ public final class WorkerMetrics: Sendable {
         public static let sinkWriteDuration = "fraudstream_sink_write_duration_seconds"
         /// Rows per sink write (an aggregating `Recorder`).
         public static let sinkBatchRows = "fraudstream_sink_batch_rows"
+        /// Record timestamp to the end of scoring, per scored row (a `Timer`): the part of the
+        /// end-to-end latency spent before the sink.
+        public static let scoringLatency = "fraudstream_scoring_latency_seconds"
     }
 
     /// The counters at one moment.
@@ -66,6 +69,10 @@ public final class WorkerMetrics: Sendable {
         /// above ``WorkerMetrics/latencyCeiling`` (one hour) are recorded at the ceiling and
         /// counted in ``latencyOverflow``.
         public var endToEndLatency = Histogram<UInt64>(highestTrackableValue: WorkerMetrics.latencyCeiling, numberOfSignificantValueDigits: .three)
+        /// Record timestamp to the end of scoring, in microseconds, of the rows scored: the
+        /// producer's linger, the broker, the fetch, the consumer's buffers and the scoring
+        /// itself. ``endToEndLatency`` minus this is the sink's share (its queue and the write).
+        public var scoringLatency = Histogram<UInt64>(highestTrackableValue: WorkerMetrics.latencyCeiling, numberOfSignificantValueDigits: .three)
         /// Rows whose end-to-end latency exceeded one hour (recorded at one hour in the histograms).
         public var latencyOverflow = 0
         /// Partitions of the transactions topic this worker processes now.
@@ -117,6 +124,7 @@ public final class WorkerMetrics: Sendable {
         let endToEndLatency: Timer
         let sinkWriteDuration: Timer
         let sinkBatchRows: Recorder
+        let scoringLatency: Timer
     }
 
     /// Creates zeroed counters.
@@ -132,7 +140,8 @@ public final class WorkerMetrics: Sendable {
             Handles(
                 endToEndLatency: Timer(label: Label.endToEndLatency, factory: factory),
                 sinkWriteDuration: Timer(label: Label.sinkWriteDuration, factory: factory),
-                sinkBatchRows: Recorder(label: Label.sinkBatchRows, aggregate: true, factory: factory))
+                sinkBatchRows: Recorder(label: Label.sinkBatchRows, aggregate: true, factory: factory),
+                scoringLatency: Timer(label: Label.scoringLatency, factory: factory))
         }
         state.withLock { $0.modelVersion = modelVersion }
     }
@@ -181,6 +190,17 @@ public final class WorkerMetrics: Sendable {
         for interval in intervals.withLock({ $0 }) { interval.record(microseconds) }
         if let timer = handles?.endToEndLatency {
             for value in microseconds { timer.recordNanoseconds(Int64(clamping: value) &* 1000) }
+        }
+    }
+
+    /// Records how long scored rows took from their record timestamps to the end of scoring,
+    /// in microseconds (clamped at ``latencyCeiling``).
+    public func recordScoringLatencies(_ microseconds: [UInt64]) {
+        state.withLock { counters in
+            for value in microseconds { _ = counters.scoringLatency.record(min(value, Self.latencyCeiling)) }
+        }
+        if let timer = handles?.scoringLatency {
+            for value in microseconds { timer.recordNanoseconds(Int64(clamping: min(value, Self.latencyCeiling)) &* 1000) }
         }
     }
 

@@ -123,6 +123,9 @@ struct WorkerMetricsEndpointTests {
         #expect(final.value("fraudstream_transactions_scored_total") == rows)
         #expect(final.value("fraudstream_sink_batch_rows_sum") == rows, "rows per write do not add up to the rows written")
         #expect(final.value("fraudstream_end_to_end_latency_seconds_count") == rows, "one latency observation per row written")
+        #expect(final.value("fraudstream_scoring_latency_seconds_count") == rows, "one scoring-latency observation per row scored")
+        // Scoring comes before the commit: its share of the latency cannot exceed the whole.
+        #expect((final.value("fraudstream_scoring_latency_seconds_sum") ?? .infinity) <= (final.value("fraudstream_end_to_end_latency_seconds_sum") ?? 0))
         let writes = try #require(final.value("fraudstream_sink_batch_rows_count"), "no sink_batch_rows histogram")
         #expect(writes > 0 && writes <= rows)
         #expect(final.value("fraudstream_sink_write_duration_seconds_count") == writes, "one write-duration observation per write")

@@ -62,6 +62,18 @@ struct LatencyRun {
         ProcessStatistics.resetPeak()
         let startCPU = ProcessStatistics.cpuSeconds()
         let start = ContinuousClock.now
+        // Who used the machine's cores while the generator ran, sampled each second (the
+        // generator's figures end with its last sample, a second or less before it exits).
+        // This process alone (its children, the broker and the generator, are counted apart).
+        let processes: [(name: String, cpuSeconds: () -> Double)] = [("load test and worker", { ProcessStatistics.cpuSeconds() })]
+            + [broker.map { ("broker", $0.process.processIdentifier) }, ("generator", generator.process.processIdentifier)]
+                .compactMap { $0 }.map { name, pid in (name, { ProcessStatistics.cpuSeconds(ofProcessTree: pid) }) }
+            + (environment.databaseServerProcessID.map { pid in [("PostgreSQL", { ProcessStatistics.cpuSeconds(ofProcessTree: pid) })] } ?? [])
+        func sampleCPU() -> (at: ContinuousClock.Instant, processes: [Double], machine: (busy: Double, total: Double)) {
+            (ContinuousClock.now, processes.map { $0.cpuSeconds() }, ProcessStatistics.machineCPUSeconds())
+        }
+        let firstSample = sampleCPU()
+        var lastSample = firstSample
         var previous = before
         while true {
             try await Task.sleep(for: .seconds(1))
@@ -76,6 +88,7 @@ struct LatencyRun {
             if elapsed - 1 >= Self.warmUp.seconds { steady.add(interval) }
             previous = now
             if generator.process.isRunning {
+                lastSample = sampleCPU()
                 figures.maxLag = max(figures.maxLag, now.totalLag)
                 progress("latency \(rate)/s: \(Int(elapsed))s scored \(now.scored - before.scored), lag \(now.totalLag), "
                     + "p50 \(String(format: "%.1f", ms(50))) ms, p99 \(String(format: "%.1f", ms(99))) ms; sink writes: p50 "
@@ -84,6 +97,15 @@ struct LatencyRun {
             }
             break
         }
+        let window = (lastSample.at - firstSample.at).seconds
+        if window >= 1 {
+            figures.cpuCores = zip(processes, zip(firstSample.processes, lastSample.processes)).map { process, seconds in
+                (process.name, (seconds.1 - seconds.0) / window)
+            }
+            let total = lastSample.machine.total - firstSample.machine.total
+            figures.machineBusy = total > 0 ? (lastSample.machine.busy - firstSample.machine.busy) / total : nil
+        }
+        figures.machineCores = ProcessInfo.processInfo.activeProcessorCount
         try await generator.waitForSuccess()
         let produced = try Self.generatedCount(generator.output)
         let generatorDone = ContinuousClock.now

@@ -90,6 +90,10 @@ final class LoadTestEnvironment: @unchecked Sendable {
         return (worker, running)
     }
 
+    /// The embedded PostgreSQL server's process id (its backends are its children); nil for a
+    /// database given with `--database-url`.
+    var databaseServerProcessID: Int32? { embeddedPostgres?.serverProcessID }
+
     /// A fresh connection to the database.
     func connect() async throws -> PostgresConnection {
         try await PostgresConnection.connect(database, logger: logger)

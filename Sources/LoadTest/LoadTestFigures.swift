@@ -54,6 +54,13 @@ public struct LoadTestFigures: Sendable {
         public var sinkWrite: (p50: Double, p99: Double, p999: Double)?
         /// Rows per sink write, median.
         public var rowsPerWrite = 0
+        /// CPU used while the generator ran, in cores (CPU seconds per second), per process: the
+        /// load test with its worker, the broker, the generator, PostgreSQL; a process this run
+        /// did not start (a given cluster or database) is left out.
+        public var cpuCores: [(name: String, cores: Double)] = []
+        /// The whole machine's busy share while the generator ran (0–1), and its cores.
+        public var machineBusy: Double?
+        public var machineCores = 0
         /// Per second: (seconds, p50, p99, p99.9, scored per second).
         public var timeline: [(seconds: Double, p50: Double, p99: Double, p999: Double, rate: Double)] = []
     }

@@ -87,6 +87,19 @@ struct LoadTestReport {
                 lines.append(
                     "| \(Self.count(run.rate)) | \(Self.percentiles(run.scoring)) | \(Self.percentiles(run.sinkWrite)) | \(Self.count(run.rowsPerWrite)) |")
             }
+            lines += [
+                "",
+                "Who used the machine while the generator ran, in cores (CPU seconds per second; the broker, the generator "
+                    + "and PostgreSQL share the machine with the worker):",
+                "",
+                "| rate (tx/s) | CPU by process, cores | machine busy |",
+                "| --- | --- | --- |",
+            ]
+            for run in figures.latency {
+                let processes = run.cpuCores.map { "\($0.name) \(String(format: "%.2f", $0.cores))" }.joined(separator: ", ")
+                let busy = run.machineBusy.map { "\(Self.percent($0)) of \(run.machineCores) cores" } ?? "n/a"
+                lines.append("| \(Self.count(run.rate)) | \(processes.isEmpty ? "n/a" : processes) | \(busy) |")
+            }
             lines.append("")
         }
         lines += ["![throughput and latency over time](\(chartFile))", ""]
@@ -108,6 +121,7 @@ struct LoadTestReport {
                 + "time to alert p50 / p99 / p99.9 \(Self.percentiles(run.timeToAlert)) ms (\(run.alerts) alerts); "
                 + "to scored p50 / p99 \(run.scoring.map { "\(Self.ms($0.p50)) / \(Self.ms($0.p99))" } ?? "n/a") ms, "
                 + "sink write p50 / p99 \(run.sinkWrite.map { "\(Self.ms($0.p50)) / \(Self.ms($0.p99))" } ?? "n/a") ms; "
+                + "machine busy \(run.machineBusy.map(Self.percent) ?? "n/a"); "
                 + "max lag \(run.maxLag); kept up: \(run.keptUp ? "yes" : "no")")
         }
         return lines.joined(separator: "\n")

@@ -3,7 +3,7 @@ import Foundation
 import Glibc
 #endif
 
-/// CPU time and memory of this process, from the kernel.
+/// CPU time and memory of this process, its children and the machine, from the kernel.
 enum ProcessStatistics {
     /// User plus system CPU seconds this process has used.
     static func cpuSeconds() -> Double {
@@ -22,6 +22,52 @@ enum ProcessStatistics {
     /// own peak rather than an earlier phase's.
     static func resetPeak() {
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+    }
+
+    /// CPU seconds (user and system) of process `root` and its live descendants, with what their
+    /// exited children used, from `/proc` (Linux); 0 when `root` is gone.
+    static func cpuSeconds(ofProcessTree root: Int32) -> Double {
+        let stats = processStats()
+        var children: [Int32: [Int32]] = [:]
+        for (pid, stat) in stats { children[stat.parent, default: []].append(pid) }
+        var total = 0.0
+        var pending = [root]
+        while let pid = pending.popLast() {
+            guard let stat = stats[pid] else { continue }
+            total += stat.cpuSeconds
+            pending += children[pid] ?? []
+        }
+        return total
+    }
+
+    /// The machine's busy and total CPU seconds since boot over all cores (`/proc/stat`; idle
+    /// and I/O wait count as not busy).
+    static func machineCPUSeconds() -> (busy: Double, total: Double) {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") })
+        else { return (0, 0) }
+        let ticks = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+        guard ticks.count >= 5 else { return (0, 0) }
+        let total = ticks.prefix(8).reduce(0, +)
+        return ((total - ticks[3] - ticks[4]) / clockTicksPerSecond, total / clockTicksPerSecond)
+    }
+
+    private static let clockTicksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    /// Each process's parent and CPU seconds (its own and its reaped children's).
+    private static func processStats() -> [Int32: (parent: Int32, cpuSeconds: Double)] {
+        var stats: [Int32: (parent: Int32, cpuSeconds: Double)] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), let text = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = text.lastIndex(of: ")")
+            else { continue }
+            // After the command name: state, ppid, … utime (14th field), stime, cutime, cstime.
+            let fields = text[text.index(after: close)...].split(separator: " ")
+            guard fields.count > 14, let parent = Int32(fields[1]) else { continue }
+            let ticks = fields[11...14].compactMap { Double($0) }.reduce(0, +)
+            stats[pid] = (parent, ticks / clockTicksPerSecond)
+        }
+        return stats
     }
 
     private static func statusField(_ name: String) -> Int {

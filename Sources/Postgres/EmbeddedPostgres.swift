@@ -64,6 +64,15 @@ public actor EmbeddedPostgres {
         self.dataDirectory = URL(fileURLWithPath: configuration.dataDirectory).standardizedFileURL.path
     }
 
+    /// The server's (postmaster's) process id while it runs, from `postmaster.pid` in the data
+    /// folder; nil when it is stopped or the file cannot be read. Its backends are its children.
+    public nonisolated var serverProcessID: Int32? {
+        guard let text = try? String(contentsOfFile: dataDirectory + "/postmaster.pid", encoding: .utf8),
+              let first = text.split(separator: "\n").first
+        else { return nil }
+        return Int32(first.trimmingCharacters(in: .whitespaces))
+    }
+
     /// The database's URL while the server runs, as
     /// `postgres://<superuser>@127.0.0.1:<port>/<database>`; nil when it is stopped.
     public var url: String? {

@@ -45,6 +45,12 @@ struct LoadTestCommandTests {
         let wholeRun = try #require(report.split(separator: "\n").first { $0.hasPrefix("| 300 |") && $0.split(separator: "|").count == 5 })
         let wholeP50 = Double(wholeRun.split(separator: "|")[1].split(separator: "/")[0].trimmingCharacters(in: .whitespaces)) ?? 0
         #expect(scored.first.map { $0 <= wholeP50 } ?? false, "to scored \(scored) against end to end \(wholeRun)")
+        // Who used the machine: this process, the broker and the generator it started (the
+        // database was given, so it is not one of them), and the machine's busy share.
+        let cpu = try #require(report.split(separator: "\n").first { $0.hasPrefix("| 300 | load test and worker ") }, "\(report)")
+        let cores = cpu.matches(of: /(load test and worker|broker|generator) ([0-9]+\.[0-9]+)/).map { (String($0.1), Double($0.2) ?? -1) }
+        #expect(cores.map(\.0) == ["load test and worker", "broker", "generator"] && cores.allSatisfy { $0.1 >= 0 && $0.1 <= Double(ProcessInfo.processInfo.activeProcessorCount) }, "\(cpu)")
+        #expect(!cpu.contains("PostgreSQL") && cpu.contains(" % of \(ProcessInfo.processInfo.activeProcessorCount) cores |"), "\(cpu)")
     }
 
     @Test("bad flags stop it with a message that says how to fix them")

@@ -7,14 +7,19 @@ final class ChildProcess: @unchecked Sendable {
     let logURL: URL
     let name: String
 
-    /// Starts `executable` with `arguments`; output goes to `<logDirectory>/<name>.log`.
-    init(executable: URL, arguments: [String], name: String, logDirectory: URL) throws {
+    /// Starts `executable` with `arguments` and this process's environment plus `environment`
+    /// (for secrets, which the command line would show to every user of the machine); output
+    /// goes to `<logDirectory>/<name>.log`.
+    init(executable: URL, arguments: [String], environment: [String: String] = [:], name: String, logDirectory: URL) throws {
         self.name = name
         logURL = logDirectory.appendingPathComponent("\(name).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        }
         process.standardOutput = log
         process.standardError = log
         try process.run()

@@ -27,15 +27,18 @@ public enum LoadTest {
             + "\(ProcessInfo.processInfo.physicalMemory / (1 << 30)) GiB; broker: \(options.brokers == nil ? "embedded (fraudstream broker process)" : options.brokers!.joined(separator: ","))"
             + "; database: \(options.database == nil ? "embedded PostgreSQL (fsync off)" : "given")"
         do {
-            if options.mode != .latency {
+            if options.mode.includes(.throughput) {
                 figures.throughput = try await ThroughputRun(
                     environment: environment, model: model, modelVersion: modelVersion, progress: progress, logger: logger).run()
             }
-            if options.mode != .throughput {
+            if options.mode.includes(.latency) {
                 for rate in options.rates {
                     figures.latency.append(try await LatencyRun(
                         environment: environment, rate: rate, model: model, modelVersion: modelVersion, progress: progress, logger: logger).run())
                 }
+            }
+            if options.mode.includes(.dashboard) {
+                figures.dashboard = try await DashboardRun(environment: environment, progress: progress, logger: logger).run()
             }
         } catch {
             await environment.stop()

@@ -22,6 +22,9 @@ public struct LoadTestFigures: Sendable {
         public var encodingCeiling = 0.0
         /// Binary COPY of the same rows into a copy of the table with the same indexes, rows per second.
         public var copyCeiling = 0.0
+        /// The same COPY into a copy of the table with its indexes but without the rollup
+        /// triggers, rows per second: the difference is what the rollups cost.
+        public var copyWithoutRollupsCeiling = 0.0
         /// Written rows per second, once a second.
         public var timeline: [(seconds: Double, rate: Double)] = []
     }
@@ -65,7 +68,22 @@ public struct LoadTestFigures: Sendable {
         public var timeline: [(seconds: Double, p50: Double, p99: Double, p999: Double, rate: Double)] = []
     }
 
+    /// The dashboard's endpoints against a large table.
+    public struct Dashboard: Sendable {
+        /// Scored rows in the table.
+        public var rows = 0
+        /// Labels among them.
+        public var labels = 0
+        /// The scored table with its indexes, bytes.
+        public var tableBytes = 0
+        /// How long seeding the rows took (rollup triggers included).
+        public var seedingSeconds = 0.0
+        /// Per endpoint: the path, what it reads, the median and the slowest of five requests, ms.
+        public var endpoints: [(path: String, reads: String, median: Double, max: Double)] = []
+    }
+
     public var throughput: Throughput?
+    public var dashboard: Dashboard?
     public var latency: [Latency] = []
     /// The command that reproduces the run.
     public var command = ""

@@ -10,8 +10,13 @@ public struct LoadTestOptions: Sendable {
         case throughput
         /// Steady rates for a while each; latency percentiles and whether the worker kept up.
         case latency
-        /// Both.
+        /// The dashboard's endpoints against a table of ``LoadTestOptions/dashboardRows`` rows.
+        case dashboard
+        /// All three.
         case all
+
+        /// Whether this mode includes `mode`.
+        func includes(_ mode: Mode) -> Bool { self == .all || self == mode }
     }
 
     /// The `fraudstream` executable, run for the broker and the generator.
@@ -38,6 +43,8 @@ public struct LoadTestOptions: Sendable {
     public var dataDirectory = ".fraudstream/loadtest"
     /// Where the report, chart and logs go.
     public var resultsDirectory: URL
+    /// Scored rows the dashboard run seeds before it times the endpoints.
+    public var dashboardRows = 10_000_000
     /// The simulation seed.
     public var seed: UInt64 = 42
     /// Worker settings to measure as levers; each replaces the worker's default in every run.
@@ -84,6 +91,7 @@ public struct LoadTestOptions: Sendable {
         guard (1...1024).contains(partitions) else { throw LoadTestError("--partitions must be 1…1024, got \(partitions)") }
         guard accounts >= 10 else { throw LoadTestError("--accounts must be at least 10, got \(accounts)") }
         guard !rates.isEmpty, rates.allSatisfy({ $0 >= 1 }) else { throw LoadTestError("--rates needs positive rates, e.g. 1000,10000") }
+        guard dashboardRows >= 1_000 else { throw LoadTestError("--dashboard-rows must be at least 1000, got \(dashboardRows)") }
         guard duration >= .seconds(1) else { throw LoadTestError("--duration must be at least 1s, got \(duration)") }
         var worker = WorkerConfiguration(brokers: ["localhost:9092"], database: PostgresConfiguration(""))
         self.worker.apply(to: &worker)
@@ -97,7 +105,7 @@ public struct LoadTestOptions: Sendable {
         }
         // The embedded broker keeps about 5 MiB per partition; a transaction record takes ~330
         // bytes, and the busiest partition holds up to about twice the average.
-        if brokers == nil, mode != .latency, count / partitions * 330 * 2 > 4_500_000 {
+        if brokers == nil, mode.includes(.throughput), count / partitions * 330 * 2 > 4_500_000 {
             let needed = count * 330 * 2 / 4_500_000 + 1
             throw LoadTestError(
                 "--count \(count) over \(partitions) partitions is more than the embedded broker keeps (about 5 MiB per partition): use --partitions \(needed) or more")

@@ -35,7 +35,8 @@ struct LoadTestReport {
                 "",
                 "| ceiling | rate | end to end as a share of it |",
                 "| --- | --- | --- |",
-                "| raw binary COPY of the same rows into a copy of the table (same indexes), batches of 5,000 | \(Self.count(Int(throughput.copyCeiling))) rows/s | \(ratio(throughput.copyCeiling)) |",
+                "| raw binary COPY of the same rows into a copy of the table (same indexes and rollup triggers), batches of 5,000 | \(Self.count(Int(throughput.copyCeiling))) rows/s | \(ratio(throughput.copyCeiling)) |",
+                "| the same COPY without the rollup triggers (indexes only) | \(Self.count(Int(throughput.copyWithoutRollupsCeiling))) rows/s | \(ratio(throughput.copyWithoutRollupsCeiling)) |",
                 "| a plain librdkafka consumer draining the same topic | \(Self.count(Int(throughput.sourceCeiling))) records/s | \(ratio(throughput.sourceCeiling)) |",
                 "| the pipeline without I/O: decode, features, model on in-memory batches (one core) | \(Self.count(Int(throughput.pipelineCeiling))) tx/s | \(ratio(throughput.pipelineCeiling)) |",
                 "| scored-row encoding for COPY (one core) | \(Self.count(Int(throughput.encodingCeiling))) rows/s | \(ratio(throughput.encodingCeiling)) |",
@@ -102,6 +103,23 @@ struct LoadTestReport {
             }
             lines.append("")
         }
+        if let dashboard = figures.dashboard {
+            lines += [
+                "## Dashboard",
+                "",
+                "`fraudstream dashboard` over HTTP against \(Self.count(dashboard.rows)) scored rows spread over the last three "
+                    + "hours (\(Self.count(dashboard.labels)) labels; \(Self.mebibytes(dashboard.tableBytes)) with indexes; seeded in "
+                    + "\(String(format: "%.0f", dashboard.seedingSeconds)) s, rollup triggers included), each endpoint with its default "
+                    + "range: the median and the slowest of five requests after one to warm up. Target: < 50 ms each.",
+                "",
+                "| endpoint | reads | median ms | slowest ms |",
+                "| --- | --- | --- | --- |",
+            ]
+            for endpoint in dashboard.endpoints {
+                lines.append("| `\(endpoint.path)` | \(endpoint.reads) | \(Self.ms(endpoint.median)) | \(Self.ms(endpoint.max)) |")
+            }
+            lines.append("")
+        }
         lines += ["![throughput and latency over time](\(chartFile))", ""]
         return lines.joined(separator: "\n")
     }
@@ -123,6 +141,10 @@ struct LoadTestReport {
                 + "sink write p50 / p99 \(run.sinkWrite.map { "\(Self.ms($0.p50)) / \(Self.ms($0.p99))" } ?? "n/a") ms; "
                 + "machine busy \(run.machineBusy.map(Self.percent) ?? "n/a"); "
                 + "max lag \(run.maxLag); kept up: \(run.keptUp ? "yes" : "no")")
+        }
+        if let dashboard = figures.dashboard {
+            lines.append("dashboard at \(Self.count(dashboard.rows)) rows: "
+                + dashboard.endpoints.map { "\($0.path) \(Self.ms($0.median)) ms" }.joined(separator: ", "))
         }
         return lines.joined(separator: "\n")
     }

@@ -52,6 +52,7 @@ struct ThroughputRun {
         figures.pipelineCeiling = ceilings.pipelinePerSecond
         figures.encodingCeiling = ceilings.encodingPerSecond
         figures.copyCeiling = ceilings.copyPerSecond
+        figures.copyWithoutRollupsCeiling = ceilings.copyWithoutRollupsPerSecond
         return figures
     }
 

@@ -17,12 +17,13 @@ struct LoadTestCommand: AsyncParsableCommand {
             consumer draining it, times the worker draining it into PostgreSQL (CPU and peak memory included), then \
             times the pipeline without I/O, row encoding and a raw COPY of the same rows. latency: for each of --rates, \
             a generator process produces at that rate for --duration while the worker scores; reports latency \
-            percentiles and whether the worker kept up. Without --brokers and --database-url it starts `fraudstream \
+            percentiles and whether the worker kept up. dashboard: seeds --dashboard-rows scored rows and times each \
+            endpoint of `fraudstream dashboard` over HTTP. Without --brokers and --database-url it starts `fraudstream \
             broker` processes and an embedded PostgreSQL. Writes report.md and chart.png to --results.
             """
     )
 
-    @Option(help: "throughput, latency or all (default all).")
+    @Option(help: "throughput, latency, dashboard or all (default all).")
     var mode = "all"
 
     @Option(help: "Transactions pre-filled for the throughput run (default 1000000).")
@@ -51,6 +52,9 @@ struct LoadTestCommand: AsyncParsableCommand {
 
     @Option(help: "Folder for report.md, chart.png and the child processes' logs (default loadtest-results/<time>).")
     var results: String?
+
+    @Option(name: .customLong("dashboard-rows"), help: "Scored rows the dashboard run seeds before timing the endpoints (default 10000000).")
+    var dashboardRows = 10_000_000
 
     @Option(help: "Seed of the simulation (default 42).")
     var seed: UInt64 = 42
@@ -97,12 +101,13 @@ struct LoadTestCommand: AsyncParsableCommand {
         let stamp = ISO8601DateFormatter().string(from: Date()).replacingOccurrences(of: ":", with: "-")
         var options = LoadTestOptions(executable: executable, resultsDirectory: URL(fileURLWithPath: results ?? "loadtest-results/\(stamp)"))
         guard let mode = LoadTestOptions.Mode(rawValue: mode) else {
-            throw ValidationError("--mode: expected throughput, latency or all, got \"\(mode)\"")
+            throw ValidationError("--mode: expected throughput, latency, dashboard or all, got \"\(mode)\"")
         }
         options.mode = mode
         options.count = count
         options.partitions = partitions
         options.accounts = accounts
+        options.dashboardRows = dashboardRows
         options.rates = try rates.split(separator: ",").map { text in
             guard let rate = Int(text.trimmingCharacters(in: .whitespaces)), rate > 0 else {
                 throw ValidationError("--rates: expected positive whole numbers separated by commas, got \"\(rates)\"")

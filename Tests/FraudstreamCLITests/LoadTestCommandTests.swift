@@ -9,7 +9,7 @@ struct LoadTestCommandTests {
         let results = FileManager.default.temporaryDirectory.appendingPathComponent("loadtest-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: results) }
         let run = try CommandLineRunner.run([
-            "loadtest", "--count", "3000", "--partitions", "2", "--accounts", "500", "--rates", "300", "--duration", "2s",
+            "loadtest", "--count", "3000", "--partitions", "2", "--accounts", "500", "--rates", "300", "--duration", "2s", "--dashboard-rows", "5000",
             "--database-url", try TestDatabase.url(), "--results", results.path,
         ])
         #expect(run.status == 0, "status \(run.status): \(run.standardError.suffix(2000))")
@@ -28,6 +28,13 @@ struct LoadTestCommandTests {
         for line in report.split(separator: "\n") where line.hasPrefix("| raw binary") || line.hasPrefix("| a plain") || line.hasPrefix("| the pipeline") {
             let rate = line.split(separator: "|")[1].split(separator: " ")[0].filter(\.isNumber)
             #expect((Int(rate) ?? 0) > 0, "\(line)")
+        }
+        // Every dashboard endpoint answered, with a time.
+        #expect(report.contains("## Dashboard") && report.contains("against 5,000 scored rows"), "\(report)")
+        for path in ["/api/flagged", "/api/throughput", "/api/fraud-per-minute", "/api/model-quality", "/api/workers", "/api/rejected"] {
+            let line = report.split(separator: "\n").first { $0.hasPrefix("| `\(path)` |") }
+            let median = line.flatMap { Double($0.split(separator: "|")[2].trimmingCharacters(in: .whitespaces)) }
+            #expect((median ?? 0) > 0, "\(path): \(line.map(String.init) ?? "missing")")
         }
         let chart = try Data(contentsOf: results.appendingPathComponent("chart.png"))
         #expect(Array(chart.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
@@ -56,7 +63,7 @@ struct LoadTestCommandTests {
     @Test("bad flags stop it with a message that says how to fix them")
     func badFlags() throws {
         let mode = try CommandLineRunner.run(["loadtest", "--mode", "fast"])
-        #expect(mode.status != 0 && mode.standardError.contains("--mode: expected throughput, latency or all"))
+        #expect(mode.status != 0 && mode.standardError.contains("--mode: expected throughput, latency, dashboard or all"))
         let tooBig = try CommandLineRunner.run(["loadtest", "--count", "2000000", "--partitions", "8"])
         #expect(tooBig.status != 0 && tooBig.standardError.contains("use --partitions"))
         let rates = try CommandLineRunner.run(["loadtest", "--rates", "1000,fast"])

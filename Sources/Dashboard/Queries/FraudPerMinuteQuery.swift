@@ -2,7 +2,8 @@ import Foundation
 
 /// `GET /api/fraud-per-minute`: per minute of event time, the transactions scored, those the
 /// model flagged (predicted fraud) and those whose latest label says fraud: the
-/// `fraud_per_minute` view's figures over the requested range only, empty minutes as zeros.
+/// `fraud_per_minute` view's figures over the requested range only, empty minutes as zeros,
+/// read from the `scored_minutes` rollup (one row per minute and model version), not the rows.
 struct FraudPerMinuteQuery: Sendable {
     /// The response.
     struct Result: Encodable, Sendable {
@@ -44,17 +45,10 @@ struct FraudPerMinuteQuery: Sendable {
             try await LatestEventTime(schema: schema).end(on: database, now: now)
         }
         let rows = try await database.query("""
-            SELECT extract(epoch FROM minute)::bigint, scored, predicted, labelled
-            FROM (
-                SELECT date_bin('1 minute', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS minute,
-                       count(*) AS scored,
-                       count(*) FILTER (WHERE s.flagged) AS predicted,
-                       count(*) FILTER (WHERE l.is_fraud) AS labelled
-                FROM \(schema).scored_transactions s
-                LEFT JOIN \(schema).labels l ON l.transaction_id = s.transaction_id
-                WHERE s.event_time >= $1 AND s.event_time < $2
-                GROUP BY 1
-            ) minutes
+            SELECT extract(epoch FROM minute)::bigint, sum(scored)::bigint, sum(flagged)::bigint, sum(labelled_fraud)::bigint
+            FROM \(schema).scored_minutes
+            WHERE minute >= $1 AND minute < $2
+            GROUP BY minute
             """, [.timestamp(range.fromDate), .timestamp(range.toDate)])
         var counts: [Int64: (Int, Int, Int)] = [:]
         for row in rows {

@@ -111,20 +111,17 @@ struct ModelQualityQuery: Sendable {
             try await LatestEventTime(schema: schema).end(on: database, now: now)
         }
         let rows = try await database.query("""
-            SELECT extract(epoch FROM window_start)::bigint, transactions, labelled, tp, fp, fn, tn
+            SELECT extract(epoch FROM window_start)::bigint, transactions, labelled, tp, flagged - tp,
+                   labelled_fraud - tp, transactions - flagged - (labelled_fraud - tp)
             FROM (
-                SELECT date_bin('15 minutes', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS window_start,
-                       count(*) AS transactions,
-                       count(l.transaction_id) AS labelled,
-                       count(*) FILTER (WHERE s.flagged AND l.is_fraud) AS tp,
-                       count(*) FILTER (WHERE s.flagged AND NOT coalesce(l.is_fraud, false)) AS fp,
-                       count(*) FILTER (WHERE NOT s.flagged AND l.is_fraud) AS fn,
-                       count(*) FILTER (WHERE NOT s.flagged AND NOT coalesce(l.is_fraud, false)) AS tn
-                FROM \(schema).scored_transactions s
-                LEFT JOIN \(schema).labels l ON l.transaction_id = s.transaction_id
-                WHERE s.event_time >= $1 AND s.event_time < $2
+                SELECT date_bin('15 minutes', minute, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS window_start,
+                       sum(scored)::bigint AS transactions, sum(labelled)::bigint AS labelled, sum(flagged)::bigint AS flagged,
+                       sum(labelled_fraud)::bigint AS labelled_fraud, sum(flagged_fraud)::bigint AS tp
+                FROM \(schema).scored_minutes
+                WHERE minute >= $1 AND minute < $2
                 GROUP BY 1
             ) windows
+            WHERE transactions > 0
             """, [.timestamp(range.fromDate), .timestamp(range.toDate)])
         var counts: [Int64: [Int]] = [:]
         for row in rows {

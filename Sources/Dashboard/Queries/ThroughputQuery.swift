@@ -43,14 +43,8 @@ struct ThroughputQuery: Sendable {
         }
         let rows = try await database.query("""
             SELECT extract(epoch FROM second)::bigint, scored, flagged
-            FROM (
-                SELECT date_bin('1 second', scored_at, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS second,
-                       count(*) AS scored,
-                       count(*) FILTER (WHERE flagged) AS flagged
-                FROM \(schema).scored_transactions
-                WHERE scored_at >= $1 AND scored_at < $2
-                GROUP BY 1
-            ) per_second
+            FROM \(schema).scored_seconds
+            WHERE second >= $1 AND second < $2 AND scored > 0
             """, [.timestamp(range.fromDate), .timestamp(range.toDate)])
         var scored: [Int64: Int] = [:]
         var flagged: [Int64: Int] = [:]

@@ -1,7 +1,7 @@
 extension SchemaMigration {
     /// Every step of the schema, in order. Steps are never edited once released: a change is
     /// a new step.
-    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus, detectionMeasures, labelPositions, ownerEpochs, outbox]
+    public static let all: [SchemaMigration] = [tables, monitoringViews, registryAndStatus, detectionMeasures, labelPositions, ownerEpochs, outbox, rollups]
 
     /// The tables the worker writes and analysts read, with the indexes their queries need.
     static let tables = SchemaMigration(
@@ -316,6 +316,163 @@ extension SchemaMigration {
                 headers bytea,
                 created_at timestamptz NOT NULL DEFAULT now()
             );
+            """
+    )
+
+    /// Per-minute and per-second counts kept by triggers, so that charts and the monitoring
+    /// views read minutes instead of rows.
+    ///
+    /// `scored_minutes` holds, per minute of event time and model version, the rows scored and
+    /// flagged and, against their latest labels, the rows labelled, labelled fraud and both
+    /// flagged and labelled fraud (the rest of the confusion matrix follows from these);
+    /// `scored_seconds` holds the rows scored and flagged per second of `scored_at`. Statement
+    /// triggers on `scored_transactions` (insert, delete) and `labels` (insert, update, delete)
+    /// keep them in the writing transaction, whoever writes: the sink's COPY, `psql`, a test.
+    ///
+    /// A row and its label may be written at once by two transactions, each unable to see the
+    /// other's: both sides lock `scored_minutes` (rows: ROW EXCLUSIVE, which sink writes share;
+    /// labels: SHARE ROW EXCLUSIVE, which waits for rows in flight and holds new ones back) before
+    /// they read the other table, in a statement of their own, so the later of the two sees the
+    /// earlier and the pair is counted once. Minute rows are updated in key order, so concurrent
+    /// writers cannot deadlock on them. TRUNCATE is not followed; rows are never updated.
+    ///
+    /// Also partial indexes of flagged rows by paying and by receiving account, for one account's
+    /// alerts.
+    static let rollups = SchemaMigration(
+        version: 8,
+        name: "per-minute and per-second rollups kept by triggers; monitoring views read them; flagged rows indexed by account",
+        sql: """
+            CREATE TABLE scored_minutes (
+                minute timestamptz NOT NULL,
+                model_version text NOT NULL,
+                scored bigint NOT NULL,
+                flagged bigint NOT NULL,
+                labelled bigint NOT NULL,
+                labelled_fraud bigint NOT NULL,
+                flagged_fraud bigint NOT NULL,
+                PRIMARY KEY (minute, model_version)
+            );
+            CREATE TABLE scored_seconds (
+                second timestamptz PRIMARY KEY,
+                scored bigint NOT NULL,
+                flagged bigint NOT NULL
+            );
+
+            CREATE FUNCTION scored_rollups_after_rows() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+            DECLARE
+                sign integer := CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END;
+            BEGIN
+                -- Waits for label writes in flight; the next statement then sees their labels.
+                LOCK TABLE scored_minutes IN ROW EXCLUSIVE MODE;
+                INSERT INTO scored_minutes AS m (minute, model_version, scored, flagged, labelled, labelled_fraud, flagged_fraud)
+                SELECT date_bin('1 minute', r.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00'), r.model_version,
+                       sign * count(*), sign * count(*) FILTER (WHERE r.flagged),
+                       sign * count(l.transaction_id), sign * count(*) FILTER (WHERE l.is_fraud),
+                       sign * count(*) FILTER (WHERE r.flagged AND l.is_fraud)
+                FROM changed_rows r LEFT JOIN labels l ON l.transaction_id = r.transaction_id
+                GROUP BY 1, 2 ORDER BY 1, 2
+                ON CONFLICT (minute, model_version) DO UPDATE SET
+                    scored = m.scored + excluded.scored, flagged = m.flagged + excluded.flagged,
+                    labelled = m.labelled + excluded.labelled, labelled_fraud = m.labelled_fraud + excluded.labelled_fraud,
+                    flagged_fraud = m.flagged_fraud + excluded.flagged_fraud;
+                INSERT INTO scored_seconds AS s (second, scored, flagged)
+                SELECT date_bin('1 second', r.scored_at, TIMESTAMPTZ '1970-01-01 00:00:00+00'),
+                       sign * count(*), sign * count(*) FILTER (WHERE r.flagged)
+                FROM changed_rows r
+                GROUP BY 1 ORDER BY 1
+                ON CONFLICT (second) DO UPDATE SET scored = s.scored + excluded.scored, flagged = s.flagged + excluded.flagged;
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER scored_rollups_after_insert AFTER INSERT ON scored_transactions
+                REFERENCING NEW TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION scored_rollups_after_rows();
+            CREATE TRIGGER scored_rollups_after_delete AFTER DELETE ON scored_transactions
+                REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION scored_rollups_after_rows();
+
+            CREATE FUNCTION scored_rollups_after_labels() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+            DECLARE
+                ids text[];
+                frauds boolean[];
+                signs integer[];
+            BEGIN
+                -- Waits for row writes in flight (and holds new ones back until this commits);
+                -- the next statements then see their rows.
+                LOCK TABLE scored_minutes IN SHARE ROW EXCLUSIVE MODE;
+                IF TG_OP = 'INSERT' THEN
+                    SELECT array_agg(transaction_id), array_agg(is_fraud), array_agg(1) INTO ids, frauds, signs FROM new_labels;
+                ELSIF TG_OP = 'UPDATE' THEN
+                    SELECT array_agg(transaction_id), array_agg(is_fraud), array_agg(sign) INTO ids, frauds, signs
+                    FROM (SELECT transaction_id, is_fraud, 1 AS sign FROM new_labels
+                          UNION ALL SELECT transaction_id, is_fraud, -1 FROM old_labels) changes;
+                ELSE
+                    SELECT array_agg(transaction_id), array_agg(is_fraud), array_agg(-1) INTO ids, frauds, signs FROM old_labels;
+                END IF;
+                INSERT INTO scored_minutes AS m (minute, model_version, scored, flagged, labelled, labelled_fraud, flagged_fraud)
+                SELECT date_bin('1 minute', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00'), s.model_version, 0, 0,
+                       sum(c.sign), coalesce(sum(c.sign) FILTER (WHERE c.is_fraud), 0),
+                       coalesce(sum(c.sign) FILTER (WHERE c.is_fraud AND s.flagged), 0)
+                FROM unnest(ids, frauds, signs) AS c (transaction_id, is_fraud, sign)
+                JOIN scored_transactions s ON s.transaction_id = c.transaction_id
+                GROUP BY 1, 2 ORDER BY 1, 2
+                ON CONFLICT (minute, model_version) DO UPDATE SET
+                    labelled = m.labelled + excluded.labelled, labelled_fraud = m.labelled_fraud + excluded.labelled_fraud,
+                    flagged_fraud = m.flagged_fraud + excluded.flagged_fraud;
+                RETURN NULL;
+            END
+            $$;
+            CREATE TRIGGER scored_rollups_after_label_insert AFTER INSERT ON labels
+                REFERENCING NEW TABLE AS new_labels FOR EACH STATEMENT EXECUTE FUNCTION scored_rollups_after_labels();
+            CREATE TRIGGER scored_rollups_after_label_update AFTER UPDATE ON labels
+                REFERENCING OLD TABLE AS old_labels NEW TABLE AS new_labels FOR EACH STATEMENT EXECUTE FUNCTION scored_rollups_after_labels();
+            CREATE TRIGGER scored_rollups_after_label_delete AFTER DELETE ON labels
+                REFERENCING OLD TABLE AS old_labels FOR EACH STATEMENT EXECUTE FUNCTION scored_rollups_after_labels();
+
+            -- What is already stored.
+            INSERT INTO scored_minutes (minute, model_version, scored, flagged, labelled, labelled_fraud, flagged_fraud)
+            SELECT date_bin('1 minute', s.event_time, TIMESTAMPTZ '1970-01-01 00:00:00+00'), s.model_version,
+                   count(*), count(*) FILTER (WHERE s.flagged), count(l.transaction_id),
+                   count(*) FILTER (WHERE l.is_fraud), count(*) FILTER (WHERE s.flagged AND l.is_fraud)
+            FROM scored_transactions s LEFT JOIN labels l ON l.transaction_id = s.transaction_id
+            GROUP BY 1, 2;
+            INSERT INTO scored_seconds (second, scored, flagged)
+            SELECT date_bin('1 second', scored_at, TIMESTAMPTZ '1970-01-01 00:00:00+00'), count(*), count(*) FILTER (WHERE flagged)
+            FROM scored_transactions
+            GROUP BY 1;
+
+            -- One account's flagged rows, paid or received (the dashboard's and `flagged --account`'s
+            -- question): without these the planner walks every flagged row looking for the account.
+            CREATE INDEX scored_transactions_flagged_from ON scored_transactions (account_from, event_time) WHERE flagged;
+            CREATE INDEX scored_transactions_flagged_to ON scored_transactions (account_to, event_time) WHERE flagged;
+
+            -- The monitoring views read minutes; their columns are unchanged.
+            CREATE OR REPLACE VIEW model_quality_15m AS
+                SELECT window_start,
+                       transactions,
+                       labelled,
+                       true_positives, false_positives, false_negatives, true_negatives,
+                       true_positives::double precision / NULLIF(true_positives + false_positives, 0) AS precision,
+                       true_positives::double precision / NULLIF(true_positives + false_negatives, 0) AS recall,
+                       (true_positives + true_negatives)::double precision / NULLIF(transactions, 0) AS accuracy
+                FROM (
+                    SELECT window_start, transactions, labelled, tp AS true_positives, flagged - tp AS false_positives,
+                           labelled_fraud - tp AS false_negatives, transactions - flagged - (labelled_fraud - tp) AS true_negatives
+                    FROM (
+                        SELECT date_bin('15 minutes', minute, TIMESTAMPTZ '1970-01-01 00:00:00+00') AS window_start,
+                               sum(scored)::bigint AS transactions, sum(labelled)::bigint AS labelled,
+                               sum(flagged)::bigint AS flagged, sum(labelled_fraud)::bigint AS labelled_fraud,
+                               sum(flagged_fraud)::bigint AS tp
+                        FROM scored_minutes
+                        GROUP BY 1
+                    ) sums
+                    WHERE transactions > 0
+                ) counts;
+
+            CREATE OR REPLACE VIEW fraud_per_minute AS
+                SELECT minute, sum(scored)::bigint AS scored, sum(flagged)::bigint AS predicted_fraud,
+                       sum(labelled_fraud)::bigint AS labelled_fraud
+                FROM scored_minutes
+                GROUP BY 1
+                HAVING sum(scored) > 0;
             """
     )
 }

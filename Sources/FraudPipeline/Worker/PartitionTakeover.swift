@@ -11,7 +11,10 @@ import Synchronization
 /// partition only while the generation it began with is current.
 final class PartitionTakeover: Sendable {
     private struct State {
-        var consumer: KafkaConsumer?
+        /// Weak: the consumer holds its rebalance listener, which holds this object; a strong
+        /// reference back would keep the consumer, and its librdkafka client, alive after
+        /// ``KafkaConsumer/close()``, still connecting to brokers that may be gone.
+        weak var consumer: KafkaConsumer?
         var generations: [Int32: Int] = [:]
         var last: Task<Void, Never>?
         var tasks: [Int: Task<Void, Never>] = [:]
@@ -23,6 +26,7 @@ final class PartitionTakeover: Sendable {
     init() {}
 
     /// The consumer to start partitions in; set once it exists (it is created with the listener).
+    /// Held weakly: whoever created it keeps it.
     func attach(_ consumer: KafkaConsumer) {
         state.withLock { $0.consumer = consumer }
     }

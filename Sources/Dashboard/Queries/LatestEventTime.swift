@@ -7,14 +7,18 @@ struct LatestEventTime: Sendable {
     /// The schema to read.
     let schema: String
 
-    /// The end, read with the index on `event_time` (one index probe).
+    /// The end: the end of the latest minute with scored rows in the `scored_minutes` rollup
+    /// (its primary key read backwards). The endpoints round their end up to whole buckets of a
+    /// minute or more, so this gives the same ranges as the latest event time itself would,
+    /// without an index on `event_time` (the table has a BRIN index there, which cannot answer a
+    /// `max`).
     /// - Parameters:
     ///   - database: The database.
     ///   - now: The answer when the table is empty.
     func end(on database: DashboardDatabase, now: Date) async throws -> Date {
-        let rows = try await database.query("SELECT max(event_time) FROM \(schema).scored_transactions")
+        let rows = try await database.query("SELECT max(minute) FROM \(schema).scored_minutes WHERE scored > 0")
         guard let latest = try rows.first?[0, as: Date?.self] else { return now }
-        // The range excludes its end: a millisecond past the latest event keeps it inside.
-        return latest + 0.001
+        // The range excludes its end: the minute's end keeps all of the minute inside.
+        return latest + 60
     }
 }

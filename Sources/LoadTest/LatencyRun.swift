@@ -64,13 +64,14 @@ struct LatencyRun {
         let start = ContinuousClock.now
         // Who used the machine's cores while the generator ran, sampled each second (the
         // generator's figures end with its last sample, a second or less before it exits).
-        // This process alone (its children, the broker and the generator, are counted apart).
-        let processes: [(name: String, cpuSeconds: () -> Double)] = [("load test and worker", { ProcessStatistics.cpuSeconds() })]
-            + [broker.map { ("broker", $0.process.processIdentifier) }, ("generator", generator.process.processIdentifier)]
-                .compactMap { $0 }.map { name, pid in (name, { ProcessStatistics.cpuSeconds(ofProcessTree: pid) }) }
-            + (environment.databaseServerProcessID.map { pid in [("PostgreSQL", { ProcessStatistics.cpuSeconds(ofProcessTree: pid) })] } ?? [])
+        // This process alone (its children, the broker and the generator, are counted apart),
+        // then the children's and the database's process trees, from one read of /proc.
+        let trees: [(name: String, pid: Int32)] = [broker.map { ("broker", $0.process.processIdentifier) }, ("generator", generator.process.processIdentifier)]
+            .compactMap { $0 } + (environment.databaseServerProcessID.map { [("PostgreSQL", $0)] } ?? [])
+        let processNames = ["load test and worker"] + trees.map(\.name)
         func sampleCPU() -> (at: ContinuousClock.Instant, processes: [Double], machine: (busy: Double, total: Double)) {
-            (ContinuousClock.now, processes.map { $0.cpuSeconds() }, ProcessStatistics.machineCPUSeconds())
+            (ContinuousClock.now, [ProcessStatistics.cpuSeconds()] + ProcessStatistics.cpuSeconds(ofProcessTrees: trees.map(\.pid)),
+             ProcessStatistics.machineCPUSeconds())
         }
         let firstSample = sampleCPU()
         var lastSample = firstSample
@@ -99,8 +100,8 @@ struct LatencyRun {
         }
         let window = (lastSample.at - firstSample.at).seconds
         if window >= 1 {
-            figures.cpuCores = zip(processes, zip(firstSample.processes, lastSample.processes)).map { process, seconds in
-                (process.name, (seconds.1 - seconds.0) / window)
+            figures.cpuCores = zip(processNames, zip(firstSample.processes, lastSample.processes)).map { name, seconds in
+                (name, (seconds.1 - seconds.0) / window)
             }
             let total = lastSample.machine.total - firstSample.machine.total
             figures.machineBusy = total > 0 ? (lastSample.machine.busy - firstSample.machine.busy) / total : nil

@@ -38,7 +38,7 @@ public enum LoadTest {
                 }
             }
             if options.mode.includes(.dashboard) {
-                figures.dashboard = try await DashboardRun(environment: environment, progress: progress, logger: logger).run()
+                figures.dashboard = try await DashboardRun(environment: environment, progress: progress).run()
             }
         } catch {
             await environment.stop()

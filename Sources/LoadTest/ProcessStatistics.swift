@@ -24,20 +24,23 @@ enum ProcessStatistics {
         try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
     }
 
-    /// CPU seconds (user and system) of process `root` and its live descendants, with what their
-    /// exited children used, from `/proc` (Linux); 0 when `root` is gone.
-    static func cpuSeconds(ofProcessTree root: Int32) -> Double {
+    /// CPU seconds (user and system) of each process of `roots` and its live descendants, with
+    /// what their exited children used, from one read of `/proc` (Linux); 0 for a root that is
+    /// gone.
+    static func cpuSeconds(ofProcessTrees roots: [Int32]) -> [Double] {
         let stats = processStats()
         var children: [Int32: [Int32]] = [:]
         for (pid, stat) in stats { children[stat.parent, default: []].append(pid) }
-        var total = 0.0
-        var pending = [root]
-        while let pid = pending.popLast() {
-            guard let stat = stats[pid] else { continue }
-            total += stat.cpuSeconds
-            pending += children[pid] ?? []
+        return roots.map { root in
+            var total = 0.0
+            var pending = [root]
+            while let pid = pending.popLast() {
+                guard let stat = stats[pid] else { continue }
+                total += stat.cpuSeconds
+                pending += children[pid] ?? []
+            }
+            return total
         }
-        return total
     }
 
     /// The machine's busy and total CPU seconds since boot over all cores (`/proc/stat`; idle

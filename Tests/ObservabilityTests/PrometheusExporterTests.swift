@@ -43,7 +43,7 @@ struct PrometheusExporterTests {
         metrics.setLagSource { [KafkaTopicPartition(topic: "transactions", partition: 3): 7] }
         metrics.recordCheckpoints([3])
         metrics.recordLatencies([1_000])
-        metrics.recordScoringLatencies([400])
+        metrics.recordScoringLatencies(recordTimestamps: [1_000], scoredAt: 1_001)
         metrics.recordSinkWrite(duration: .milliseconds(3), rows: 1)
         let samples = try Self.scrape(exporter)
         var expected: [String: String] = [:]
@@ -131,7 +131,7 @@ struct PrometheusExporterTests {
     func histograms() throws {
         let (metrics, exporter) = Self.make()
         metrics.recordLatencies([1_000, 20_000, 2_000_000])  // 1 ms, 20 ms, 2 s
-        metrics.recordScoringLatencies([600, 12_000])  // 0.6 ms, 12 ms
+        metrics.recordScoringLatencies(recordTimestamps: [9_999, 9_988, 10_002], scoredAt: 10_000)  // 1 ms, 12 ms, and 0 for a clock that went back
         metrics.recordSinkWrite(duration: .milliseconds(4), rows: 3)
         metrics.recordSinkWrite(duration: .milliseconds(300), rows: 4_000)
         let samples = try Self.scrape(exporter)
@@ -152,10 +152,10 @@ struct PrometheusExporterTests {
         #expect(samples.value(latency + "_bucket", ["le": "2.5"]) == 3)
         #expect(abs((samples.value(latency + "_sum") ?? 0) - 2.021) < 1e-9)
         let scoring = "fraudstream_scoring_latency_seconds"
-        #expect(samples.value(scoring + "_count") == 2)
-        #expect(samples.value(scoring + "_bucket", ["le": "0.005"]) == 1)
-        #expect(samples.value(scoring + "_bucket", ["le": "0.025"]) == 2)
-        #expect(abs((samples.value(scoring + "_sum") ?? 0) - 0.0126) < 1e-9)
+        #expect(samples.value(scoring + "_count") == 3)
+        #expect(samples.value(scoring + "_bucket", ["le": "0.005"]) == 2)
+        #expect(samples.value(scoring + "_bucket", ["le": "0.025"]) == 3)
+        #expect(abs((samples.value(scoring + "_sum") ?? 0) - 0.013) < 1e-9)
         #expect(samples.value("fraudstream_sink_write_duration_seconds_count") == 2)
         #expect(samples.value("fraudstream_sink_write_duration_seconds_bucket", ["le": "0.005"]) == 1)
         #expect(samples.value("fraudstream_sink_batch_rows_count") == 2)
@@ -166,7 +166,7 @@ struct PrometheusExporterTests {
         // The snapshot's own histograms saw the same observations.
         let snapshot = metrics.snapshot()
         #expect(snapshot.endToEndLatency.totalCount == 3)
-        #expect(snapshot.scoringLatency.totalCount == 2 && snapshot.scoringLatency.max >= 12_000)
+        #expect(snapshot.scoringLatency.totalCount == 3 && snapshot.scoringLatency.max >= 12_000)
         #expect(snapshot.sinkBatchRows.totalCount == 2 && snapshot.sinkWriteDuration.totalCount == 2)
     }
 

@@ -161,8 +161,7 @@ struct ProcessingStage: Sendable {
                 ownerEpoch: slot.ownerEpoch)
         }
         let timestamps = Self.timestamps(of: processed.scored, in: batch)
-        let scoredAt = PartitionProcessor.wallClock().millisecondsSinceEpoch
-        metrics.recordScoringLatencies(timestamps.map { UInt64(max(0, scoredAt - $0)) * 1000 })
+        metrics.recordScoringLatencies(recordTimestamps: timestamps, scoredAt: PartitionProcessor.wallClock().millisecondsSinceEpoch)
         return SinkBatch(
             processed: processed, recordTimestamps: timestamps,
             consumed: batch.records.count, checkpoint: checkpoint, ownerEpoch: slot.ownerEpoch)

@@ -193,15 +193,21 @@ public final class WorkerMetrics: Sendable {
         }
     }
 
-    /// Records how long scored rows took from their record timestamps to the end of scoring,
-    /// in microseconds (clamped at ``latencyCeiling``).
-    public func recordScoringLatencies(_ microseconds: [UInt64]) {
+    /// Records how long scored rows took from their record timestamps (milliseconds since the
+    /// epoch) to the end of scoring at `scoredAt`, clamped at ``latencyCeiling``.
+    public func recordScoringLatencies(recordTimestamps: [Int64], scoredAt: Int64) {
         state.withLock { counters in
-            for value in microseconds { _ = counters.scoringLatency.record(min(value, Self.latencyCeiling)) }
+            for timestamp in recordTimestamps { _ = counters.scoringLatency.record(Self.microseconds(from: timestamp, to: scoredAt)) }
         }
         if let timer = handles?.scoringLatency {
-            for value in microseconds { timer.recordNanoseconds(Int64(clamping: min(value, Self.latencyCeiling)) &* 1000) }
+            for timestamp in recordTimestamps { timer.recordNanoseconds(Int64(Self.microseconds(from: timestamp, to: scoredAt)) &* 1000) }
         }
+    }
+
+    /// Microseconds from one wall-clock millisecond to a later one, 0 when the clock went back,
+    /// at most ``latencyCeiling``.
+    static func microseconds(from start: Int64, to end: Int64) -> UInt64 {
+        min(UInt64(max(0, end - start)) * 1000, latencyCeiling)
     }
 
     /// Records one sink write: how long it took and how many rows it held.

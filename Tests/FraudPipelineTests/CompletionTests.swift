@@ -1,4 +1,5 @@
 import Synchronization
+import TestSupport
 import Testing
 @testable import FraudPipeline
 
@@ -20,16 +21,12 @@ struct CompletionTests {
     static func result<Value: Sendable>(within limit: Duration, _ operation: @escaping @Sendable () async -> Value) async -> Value? {
         let box = Box<Value>()
         Task { box.set(await operation()) }
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if let value = box.current { return value }
-            try? await Task.sleep(for: .milliseconds(5))
-        }
+        _ = try? await eventually(timeout: limit, every: .milliseconds(5)) { box.current != nil }
         return box.current
     }
 
     @Test("waiters from before and after complete() all resume, and completing twice changes nothing")
-    func everyWaiterResumes() async {
+    func everyWaiterResumes() async throws {
         let completion = Completion()
         let waiters = (0..<5).map { _ in Box<Bool>() }
         for waiter in waiters {
@@ -43,9 +40,8 @@ struct CompletionTests {
         #expect(waiters.allSatisfy { $0.current == nil }, "a waiter resumed before complete()")
         completion.complete()
         completion.complete()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !waiters.allSatisfy({ $0.current == true }), ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        #expect(waiters.allSatisfy { $0.current == true }, "a waiter did not resume")
+        let resumed = try await eventually(timeout: .seconds(10), every: .milliseconds(5)) { waiters.allSatisfy { $0.current == true } }
+        #expect(resumed, "a waiter did not resume")
         // After the signal: both kinds of wait return at once.
         #expect(await Self.result(within: .seconds(10)) { await completion.wait(); return true } == true)
         #expect(await Self.result(within: .seconds(10)) { await completion.wait(timeout: .seconds(30)) } == true)
@@ -66,7 +62,7 @@ struct CompletionTests {
     }
 
     @Test("a cancelled waiter returns without the signal, and leaves the others waiting")
-    func cancellation() async {
+    func cancellation() async throws {
         let completion = Completion()
         let cancelledReturned = Box<Bool>()
         let cancelled = Task {
@@ -80,14 +76,12 @@ struct CompletionTests {
         }
         try? await Task.sleep(for: .milliseconds(50))
         cancelled.cancel()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while cancelledReturned.current == nil, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        #expect(cancelledReturned.current == true, "the cancelled waiter did not return")
+        let returned = try await eventually(timeout: .seconds(10), every: .milliseconds(5)) { cancelledReturned.current != nil }
+        #expect(returned && cancelledReturned.current == true, "the cancelled waiter did not return")
         #expect(otherReturned.current == nil, "cancelling one waiter released another")
         completion.complete()
-        let signalled = ContinuousClock.now + .seconds(10)
-        while otherReturned.current == nil, ContinuousClock.now < signalled { try? await Task.sleep(for: .milliseconds(5)) }
-        #expect(otherReturned.current == true, "the other waiter did not see the signal")
+        let signalled = try await eventually(timeout: .seconds(10), every: .milliseconds(5)) { otherReturned.current != nil }
+        #expect(signalled && otherReturned.current == true, "the other waiter did not see the signal")
         // A wait with a timeout, cancelled before any signal, returns false at once (its
         // waiting child is released, so its task group can end).
         let fresh = Completion()

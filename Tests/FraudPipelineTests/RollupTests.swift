@@ -69,12 +69,9 @@ struct RollupTests {
             }
             // Asked outside any transaction: pg_stat_activity is read once per transaction.
             func waitUntilBlocked(_ pid: Int32) async throws {
-                var blocked = false
-                let deadline = ContinuousClock.now + .seconds(10)
-                while !blocked, ContinuousClock.now < deadline {
-                    blocked = try await observer.query("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1", [.int32(pid)])
+                let blocked = try await eventually(timeout: .seconds(10), every: .milliseconds(20)) {
+                    try await observer.query("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = $1", [.int32(pid)])
                         .first.map { try $0[0, as: Bool?.self] ?? false } ?? false
-                    if !blocked { try await Task.sleep(for: .milliseconds(20)) }
                 }
                 #expect(blocked, "the second transaction did not wait for the first")
             }

@@ -38,7 +38,7 @@ struct WorkerStatusPublisherTests {
                 FROM \(schema).worker_status WHERE worker_id = $1
                 """, [.text(publisher.workerID)])
         }
-        let appeared = try await eventually { try await row().count == 1 }
+        let appeared = try await eventually(timeout: .seconds(10), every: .milliseconds(50)) { try await row().count == 1 }
         try #require(appeared, "no worker_status row")
         let first = try await row()[0]
         #expect(try first[0, as: String.self] == "g")
@@ -49,14 +49,14 @@ struct WorkerStatusPublisherTests {
         #expect(try first[8, as: String.self] == #"{"0": 12, "5": 0}"#)
 
         metrics.update { $0.written = 90 }
-        let updated = try await eventually { try await row()[0][4, as: Int.self] == 90 }
+        let updated = try await eventually(timeout: .seconds(10), every: .milliseconds(50)) { try await row()[0][4, as: Int.self] == 90 }
         #expect(updated, "the row did not follow the counters")
         // The percentiles are the latest refresh's: with nothing written since, 0; then the new
         // latencies alone, not the run's.
-        let idle = try await eventually { try await row()[0][7, as: Double.self] == 0 }
+        let idle = try await eventually(timeout: .seconds(10), every: .milliseconds(50)) { try await row()[0][7, as: Double.self] == 0 }
         #expect(idle, "p99 kept latencies from before the previous refresh")
         metrics.recordLatencies([5_000])
-        let recent = try await eventually { abs(try await row()[0][7, as: Double.self] - 5) < 0.1 }
+        let recent = try await eventually(timeout: .seconds(10), every: .milliseconds(50)) { abs(try await row()[0][7, as: Double.self] - 5) < 0.1 }
         #expect(recent, "p99 is not the latest refresh's")
 
         await group.triggerGracefulShutdown()
@@ -78,11 +78,11 @@ struct WorkerStatusPublisherTests {
         let group = ServiceGroup(services: [publisher], logger: .quiet)
         let running = Task { try await group.run() }
         // Several intervals fail against the real server (no such schema), then it appears.
-        let warned = try await eventually { logs.lines.contains { $0.contains("could not publish the worker status row") } }
+        let warned = try await eventually(timeout: .seconds(10), every: .milliseconds(50)) { logs.lines.contains { $0.contains("could not publish the worker status row") } }
         #expect(warned, "no write failed before the schema existed: \(logs.lines)")
         try await Task.sleep(for: .milliseconds(500))
         _ = try await SchemaMigrator(schema: schema).migrate(connection, logger: .quiet)
-        let published = try await eventually {
+        let published = try await eventually(timeout: .seconds(10), every: .milliseconds(50)) {
             try await connection.query("SELECT 1 FROM \(schema).worker_status WHERE worker_id = $1", [.text(publisher.workerID)]).count == 1
         }
         #expect(published, "the publisher gave up before the schema existed: \(logs.lines)")
@@ -106,14 +106,5 @@ struct WorkerStatusPublisherTests {
         try await running.value
         let warnings = logs.lines.filter { $0.contains("could not publish the worker status row") }
         #expect(warnings.count == 1, "expected one warning for the outage, got: \(logs.lines)")
-    }
-
-    private func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        return try await condition()
     }
 }

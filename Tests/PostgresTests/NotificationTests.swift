@@ -64,7 +64,7 @@ struct NotificationTests {
         #expect(try await events.waitForEnd(), "the events did not end after stop()")
         let admin = try await TestDatabase.connect()
         defer { Task { await admin.close() } }
-        let gone = try await eventually {
+        let gone = try await eventually(timeout: .seconds(20), every: .milliseconds(20)) {
             try await admin.query("SELECT 1 FROM pg_stat_activity WHERE pid = $1", [.int32(backend)]).count == 0
         }
         #expect(gone, "session \(backend) is still open after stop()")
@@ -149,18 +149,18 @@ private final class EventRecorder: Sendable {
 
     /// The first `count` notifications, waiting up to 20 s for them.
     func notifications(count: Int) async throws -> [PostgresNotification] {
-        _ = try await eventually { self.received.count >= count }
+        _ = try await eventually(timeout: .seconds(20), every: .milliseconds(20)) { self.received.count >= count }
         return Array(received.prefix(count))
     }
 
     /// The backend process ids of the first `count` `.listening` events, waiting up to 20 s.
     func listenings(count: Int) async throws -> [Int32] {
-        _ = try await eventually { self.sessions.count >= count }
+        _ = try await eventually(timeout: .seconds(20), every: .milliseconds(20)) { self.sessions.count >= count }
         return Array(sessions.prefix(count))
     }
 
     func waitForEnd() async throws -> Bool {
-        try await eventually { self.ended.load(ordering: .acquiring) }
+        try await eventually(timeout: .seconds(20), every: .milliseconds(20)) { self.ended.load(ordering: .acquiring) }
     }
 
     private var received: [PostgresNotification] {
@@ -180,11 +180,3 @@ private final class Flag: Sendable {
 }
 
 /// Polls `condition` every 20 ms until it holds or `timeout` passes.
-private func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return try await condition()
-}

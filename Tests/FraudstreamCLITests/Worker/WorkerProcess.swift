@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A `fraudstream worker` child process whose logs go to a file (a pipe nobody reads would
@@ -103,13 +104,3 @@ struct WorkerProcessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Polls `condition` until it holds or `timeout` passes.
-/// - Returns: Whether it held.
-func eventually(timeout: Duration, every interval: Duration = .milliseconds(250), _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(for: interval)
-    }
-    return try await condition()
-}
